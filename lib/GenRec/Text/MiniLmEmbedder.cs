@@ -138,9 +138,10 @@ public sealed class MiniLmEmbedder : ITextEmbedder, IDisposable
         var result = new float[n * d];
         if (n == 0) return result;
 
+        for (int i = 0; i < n; i++)
+            if (texts[i] is null) throw new ArgumentException($"texts[{i}] is null.", nameof(texts));
         var tokens = new long[n][];
-        Parallel.For(0, n, new ParallelOptions { CancellationToken = ct }, i =>
-            tokens[i] = Tokenize(texts[i] ?? throw new ArgumentException($"texts[{i}] is null.", nameof(texts))));
+        Parallel.For(0, n, new ParallelOptions { CancellationToken = ct }, i => tokens[i] = Tokenize(texts[i]));
 
         // Length-sorted batches: neighbours in the order have (nearly) equal lengths, so padding to the batch's
         // longest text wastes almost nothing. The sort is stable, so batches (and results) are deterministic.
@@ -167,9 +168,11 @@ public sealed class MiniLmEmbedder : ITextEmbedder, IDisposable
                 }, ct, TaskCreationOptions.LongRunning, TaskScheduler.Default);
             }
             try { Task.WaitAll(workers); }
-            catch (AggregateException e) when (e.InnerExceptions.Any(x => x is OperationCanceledException) || ct.IsCancellationRequested)
+            catch (AggregateException e)
             {
                 ct.ThrowIfCancellationRequested();
+                // Surface the first real failure rather than the wrapper, as a single-threaded call would.
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
                 throw;
             }
         }

@@ -139,6 +139,13 @@ public class MiniLmEmbedderTests(MiniLmFixture fixture) : IClassFixture<MiniLmFi
         Assert.ThrowsAny<OperationCanceledException>(() => _embedder.Embed(ItemTexts, ct: cts.Token));
     }
 
+    [Fact]
+    public void Embed_NullText_ThrowsNamingItsIndex()
+    {
+        var e = Assert.Throws<ArgumentException>(() => _embedder.Embed(["fine", null!]));
+        Assert.Contains("texts[1] is null", e.Message);
+    }
+
     private sealed class SyncProgress(Action<int> report) : IProgress<int>
     {
         private readonly object _gate = new();
