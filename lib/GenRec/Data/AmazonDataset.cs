@@ -55,6 +55,10 @@ public sealed record AmazonDataset(
             sequences.Select(s => s.Sequence).ToArray());
     }
 
+    /// <summary>Loads through the Parquet cache; see <see cref="ParquetCache.Load"/>.</summary>
+    public static AmazonDataset LoadCached(string datasetDir, string? cacheDir = null, string? name = null) =>
+        ParquetCache.Load(datasetDir, cacheDir, name);
+
     /// <summary>Every user in users.tsv has exactly one sequence and every sequence's user is in users.tsv.</summary>
     private static void CheckSameUsers(
         string usersPath, List<(User User, int Line)> users,
