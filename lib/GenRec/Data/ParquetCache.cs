@@ -1,0 +1,155 @@
+// A Parquet copy of a loaded dataset (items.parquet, interactions.parquet, users.parquet), so notebooks
+// and runs skip text parsing and validation on later loads. The cache lives outside the data folder
+// (the shared data folder is read-only) and is keyed by a SHA-256 of the three source files' contents:
+// a content hash, not size + mtime, because copies and checkouts change mtimes and an edit can keep
+// the size; hashing ~5 MB costs a few milliseconds (measured: see ParquetCacheTests' timing output).
+using System.Security.Cryptography;
+using System.Text;
+using Parquet.Serialization;
+
+namespace GenRec.Data;
+
+/// <summary>Result of <see cref="ParquetCache.LoadAsync"/>.</summary>
+/// <param name="Dataset">The dataset.</param>
+/// <param name="FromCache">True when read from Parquet, false when parsed from text.</param>
+/// <param name="CacheDirectory">Where the cache is (or would be) stored.</param>
+/// <param name="SourceKey">SHA-256 key of the source files.</param>
+/// <param name="Note">Why the cache was not used or not written, when that happened; else null.</param>
+public sealed record CachedLoad(AmazonDataset Dataset, bool FromCache, string CacheDirectory, string SourceKey, string? Note);
+
+/// <summary>Saves datasets as Parquet and loads them back when the source files are unchanged.</summary>
+public static class ParquetCache
+{
+    /// <summary>Bumped whenever the Parquet layout changes, so old caches are rebuilt rather than misread.</summary>
+    public const int FormatVersion = 1;
+
+    /// <summary>Cache file names.</summary>
+    public const string ItemsFile = "items.parquet", InteractionsFile = "interactions.parquet", UsersFile = "users.parquet";
+
+    /// <summary>Parquet key-value metadata entries written into every cache file.</summary>
+    public const string SourceKeyMetadata = "genrec.source_key", NameMetadata = "genrec.dataset";
+
+    /// <summary>
+    /// Default cache folder for a dataset: <c>&lt;repo&gt;/artifacts/cache/&lt;name&gt;/</c>, or
+    /// <c>&lt;temp&gt;/genrec-cache/&lt;name&gt;/</c> when not running inside the repository.
+    /// </summary>
+    public static string DefaultDirectory(string datasetName)
+    {
+        var repo = DataLocator.FindRepositoryRoot();
+        var root = repo is null ? Path.Combine(Path.GetTempPath(), "genrec-cache") : Path.Combine(repo, "artifacts", "cache");
+        return Path.Combine(root, datasetName);
+    }
+
+    /// <summary>
+    /// SHA-256 (hex) over the cache format version and, for each of sequences.txt, items.jsonl, users.tsv in
+    /// that order, its name, length and content.
+    /// </summary>
+    public static string SourceKey(string datasetDir)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(Encoding.UTF8.GetBytes($"genrec-parquet-cache v{FormatVersion}\n"));
+        var buffer = new byte[1 << 16];
+        foreach (var file in DataLocator.RequiredFiles)
+        {
+            var path = Path.Combine(datasetDir, file);
+            DataLocator.RequireFile(path);
+            using var stream = File.OpenRead(path);
+            hash.AppendData(Encoding.UTF8.GetBytes($"{file}\n{stream.Length}\n"));
+            int read;
+            while ((read = stream.Read(buffer, 0, buffer.Length)) > 0) hash.AppendData(buffer, 0, read);
+        }
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+
+    /// <summary>Synchronous <see cref="LoadAsync"/> returning only the dataset (for notebooks and scripts).</summary>
+    public static AmazonDataset Load(string datasetDir, string? cacheDir = null, string? name = null) =>
+        Task.Run(() => LoadAsync(datasetDir, cacheDir, name)).GetAwaiter().GetResult().Dataset;
+
+    /// <summary>
+    /// Returns the dataset from <paramref name="cacheDir"/> (default <see cref="DefaultDirectory"/>) when its key
+    /// matches the source files; otherwise loads the text files (with full validation) and writes the cache.
+    /// An unreadable or unwritable cache never fails the load; <see cref="CachedLoad.Note"/> says what happened.
+    /// </summary>
+    public static async Task<CachedLoad> LoadAsync(string datasetDir, string? cacheDir = null, string? name = null, CancellationToken cancellationToken = default)
+    {
+        var directory = Path.GetFullPath(datasetDir);
+        name ??= Path.GetFileName(directory.TrimEnd(Path.DirectorySeparatorChar));
+        cacheDir = Path.GetFullPath(cacheDir ?? DefaultDirectory(name));
+        var key = SourceKey(directory);
+
+        string? note;
+        try
+        {
+            var cached = await TryReadAsync(cacheDir, key, cancellationToken).ConfigureAwait(false);
+            if (cached is not null) return new CachedLoad(cached with { Name = name }, true, cacheDir, key, null);
+            note = "cache missing or stale; rebuilt from text";
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            note = $"cache unreadable ({e.GetType().Name}: {e.Message}); rebuilt from text";
+        }
+
+        var dataset = AmazonDataset.Load(directory, name);
+        try
+        {
+            await WriteAsync(dataset, cacheDir, key, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            note = $"could not write the cache to {cacheDir}: {e.Message}";
+        }
+        return new CachedLoad(dataset, false, cacheDir, key, note);
+    }
+
+    /// <summary>
+    /// Writes the three Parquet files, each via a temporary file moved into place, each tagged with
+    /// <paramref name="sourceKey"/>; a reader accepts the cache only if all three carry the expected key, so an
+    /// interrupted write is seen as stale, never as half a dataset.
+    /// </summary>
+    public static async Task WriteAsync(AmazonDataset dataset, string cacheDir, string sourceKey, CancellationToken cancellationToken = default)
+    {
+        Directory.CreateDirectory(cacheDir);
+        var metadata = new Dictionary<string, string> { [SourceKeyMetadata] = sourceKey, [NameMetadata] = dataset.Name };
+        await WriteFileAsync(Path.Combine(cacheDir, ItemsFile), ParquetRows.FromItems(dataset.Items), metadata, cancellationToken).ConfigureAwait(false);
+        await WriteFileAsync(Path.Combine(cacheDir, UsersFile), ParquetRows.FromUsers(dataset.Users), metadata, cancellationToken).ConfigureAwait(false);
+        await WriteFileAsync(Path.Combine(cacheDir, InteractionsFile), ParquetRows.FromSequences(dataset.Sequences), metadata, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Reads the cache when all three files exist and carry <paramref name="sourceKey"/>; else null.</summary>
+    public static async Task<AmazonDataset?> TryReadAsync(string cacheDir, string sourceKey, CancellationToken cancellationToken = default)
+    {
+        var paths = new[] { ItemsFile, UsersFile, InteractionsFile }.Select(f => Path.Combine(cacheDir, f)).ToArray();
+        if (!paths.All(File.Exists)) return null;
+        var items = await ParquetSerializer.DeserializeAsync<ItemRow>(paths[0], cancellationToken: cancellationToken).ConfigureAwait(false);
+        var users = await ParquetSerializer.DeserializeAsync<UserRow>(paths[1], cancellationToken: cancellationToken).ConfigureAwait(false);
+        var interactions = await ParquetRows.ReadInteractionColumnsAsync(paths[2], cancellationToken).ConfigureAwait(false);
+        if (!HasKey(items.CustomMetadata, sourceKey) || !HasKey(users.CustomMetadata, sourceKey) || !HasKey(interactions.Metadata, sourceKey))
+            return null;
+        items.CustomMetadata.TryGetValue(NameMetadata, out var name);
+        return new AmazonDataset(
+            name ?? Path.GetFileName(cacheDir),
+            ParquetRows.ToItems(items.Data, paths[0]),
+            ParquetRows.ToUsers(users.Data),
+            ParquetRows.ToSequences(interactions.UserIds, interactions.Positions, interactions.ItemIds, paths[2]));
+    }
+
+    private static bool HasKey(IReadOnlyDictionary<string, string>? metadata, string sourceKey) =>
+        metadata is not null && metadata.TryGetValue(SourceKeyMetadata, out var key) && key == sourceKey;
+
+    private static async Task WriteFileAsync<T>(string path, IEnumerable<T> rows, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken)
+    {
+        var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
+        try
+        {
+            await using (var stream = File.Create(temporary))
+            {
+                await ParquetSerializer.SerializeAsync(rows, stream, customMetadata: metadata, cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+            File.Move(temporary, path, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temporary)) File.Delete(temporary);
+        }
+    }
+}
