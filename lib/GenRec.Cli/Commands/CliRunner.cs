@@ -28,7 +28,7 @@ public static class CliRunner
     }
 
     /// <summary>Failures caused by the user's input or environment, reported without a stack trace.</summary>
-    static bool IsUserFacing(Exception e) => e is DataFormatException or DataNotFoundException
+    static bool IsUserFacing(Exception e) => e is DataFormatException
         or FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException
         or ArgumentException or InvalidOperationException or IOException;
 }

@@ -1,0 +1,64 @@
+// `genrec embed`: item text → MiniLM sentence embeddings, cached on disk; a second run is a cache hit.
+using System.CommandLine;
+using System.Diagnostics;
+using GenRec.Text;
+using Spectre.Console;
+
+namespace GenRec.Cli.Commands;
+
+public static class EmbedCommand
+{
+    public static Command Create()
+    {
+        var dataset = CommonOptions.Dataset();
+        var dataDir = CommonOptions.DataDir();
+        var cacheDir = CommonOptions.CacheDir();
+        var threads = new Option<int>("--threads") { Description = "CPU threads for the encoder (0 = all cores).", DefaultValueFactory = _ => 0 };
+        var command = new Command("embed", "Compute (or reuse from the cache) the item-text embeddings of a dataset.")
+        {
+            dataset, dataDir, cacheDir, threads,
+        };
+        command.SetAction(parse =>
+        {
+            var output = parse.InvocationConfiguration.Output;
+            var clock = Stopwatch.StartNew();
+            var name = parse.GetValue(dataset)!;
+            var data = DatasetLoading.Load(name, parse.GetValue(dataDir), parse.GetValue(cacheDir));
+            var items = data.Items;
+            var template = ItemTextTemplate.ForCatalogue(items);
+            using var embedder = new MiniLmEmbedder(new MiniLmOptions { Threads = parse.GetValue(threads) });
+            var result = WithProgress(items.Count, $"embedding {items.Count:N0} {name} items", progress =>
+                EmbeddingCache.GetOrCompute(name, items, template, embedder,
+                    DatasetLoading.CacheRoot(parse.GetValue(cacheDir)), progress));
+            output.WriteLine($"{(result.CacheHit ? "cache hit" : "computed")}: {result.Embeddings.Count:N0} × {result.Embeddings.Dimension} " +
+                             $"({embedder.ModelId}, template {template.Fingerprint}) in {clock.Elapsed.TotalSeconds:F1} s");
+            output.WriteLine(result.FilePath);
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>Runs <paramref name="work"/> under a progress bar fed by the IProgress it receives.</summary>
+    public static T WithProgress<T>(int total, string label, Func<IProgress<int>, T> work)
+    {
+        if (!AnsiConsole.Profile.Capabilities.Interactive) return work(new NullProgress());
+        T result = default!;
+        AnsiConsole.Progress().AutoClear(true).Start(context =>
+        {
+            var task = context.AddTask(Markup.Escape(label), maxValue: total);
+            result = work(new ImmediateProgress(done => task.Value = done));
+        });
+        return result;
+    }
+
+    /// <summary>Reports on the calling thread at once (Progress&lt;T&gt; would post to the thread pool).</summary>
+    sealed class ImmediateProgress(Action<int> report) : IProgress<int>
+    {
+        public void Report(int value) => report(value);
+    }
+
+    sealed class NullProgress : IProgress<int>
+    {
+        public void Report(int value) { }
+    }
+}
