@@ -1,4 +1,4 @@
-// `genrec data …`: dataset statistics (and the raw importer, see DataImportCommand).
+// `genrec data …`: dataset statistics, and the importer of the canonical raw Amazon 2014 files.
 using System.CommandLine;
 using System.Text.Json;
 using GenRec.Data;
@@ -12,6 +12,7 @@ public static class DataCommands
     {
         var data = new Command("data", "Inspect and prepare datasets.");
         data.Subcommands.Add(Stats());
+        data.Subcommands.Add(Import());
         return data;
     }
 
@@ -37,6 +38,24 @@ public static class DataCommands
             var table = new Table().AddColumn("statistic").AddColumn(new TableColumn("value").RightAligned());
             foreach (var (name, value) in stats.Rows()) table.AddRow(Markup.Escape(name), Markup.Escape(value));
             AnsiConsole.Write(table);
+            return 0;
+        });
+        return command;
+    }
+
+    static Command Import()
+    {
+        var reviews = new Option<string>("--reviews") { Description = "reviews_<Category>_5.json.gz (one JSON review per line).", Required = true };
+        var meta = new Option<string>("--meta") { Description = "meta_<Category>.json.gz (one Python dict literal per line).", Required = true };
+        var output = new Option<string>("--out") { Description = "Folder to write items.jsonl, sequences.txt and users.tsv into.", Required = true };
+        var command = new Command("import", "Import the raw Amazon 2014 files into the prepared format. " + RawAmazonImporter.NumberingRule)
+        {
+            reviews, meta, output,
+        };
+        command.SetAction(parse =>
+        {
+            var summary = RawAmazonImporter.Import(parse.GetValue(reviews)!, parse.GetValue(meta)!, parse.GetValue(output)!);
+            parse.InvocationConfiguration.Output.WriteLine(JsonSerializer.Serialize(summary, JsonOutput.Options));
             return 0;
         });
         return command;
