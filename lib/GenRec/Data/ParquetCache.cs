@@ -120,17 +120,17 @@ public static class ParquetCache
     {
         var paths = new[] { ItemsFile, UsersFile, InteractionsFile }.Select(f => Path.Combine(cacheDir, f)).ToArray();
         if (!paths.All(File.Exists)) return null;
-        var items = await ParquetSerializer.DeserializeAsync<ItemRow>(paths[0], cancellationToken: cancellationToken).ConfigureAwait(false);
-        var users = await ParquetSerializer.DeserializeAsync<UserRow>(paths[1], cancellationToken: cancellationToken).ConfigureAwait(false);
-        var interactions = await ParquetRows.ReadInteractionColumnsAsync(paths[2], cancellationToken).ConfigureAwait(false);
-        if (!HasKey(items.CustomMetadata, sourceKey) || !HasKey(users.CustomMetadata, sourceKey) || !HasKey(interactions.Metadata, sourceKey))
+        await using var items = await ParquetColumnFile.OpenAsync(paths[0], cancellationToken).ConfigureAwait(false);
+        await using var users = await ParquetColumnFile.OpenAsync(paths[1], cancellationToken).ConfigureAwait(false);
+        await using var interactions = await ParquetColumnFile.OpenAsync(paths[2], cancellationToken).ConfigureAwait(false);
+        if (!HasKey(items.Metadata, sourceKey) || !HasKey(users.Metadata, sourceKey) || !HasKey(interactions.Metadata, sourceKey))
             return null;
-        items.CustomMetadata.TryGetValue(NameMetadata, out var name);
+        items.Metadata.TryGetValue(NameMetadata, out var name);
         return new AmazonDataset(
             name ?? Path.GetFileName(cacheDir),
-            ParquetRows.ToItems(items.Data, paths[0]),
-            ParquetRows.ToUsers(users.Data),
-            ParquetRows.ToSequences(interactions.UserIds, interactions.Positions, interactions.ItemIds, paths[2]));
+            await ParquetRows.ReadItemsAsync(items, paths[0], cancellationToken).ConfigureAwait(false),
+            await ParquetRows.ReadUsersAsync(users, cancellationToken).ConfigureAwait(false),
+            await ParquetRows.ReadSequencesAsync(interactions, paths[2], cancellationToken).ConfigureAwait(false));
     }
 
     private static bool HasKey(IReadOnlyDictionary<string, string>? metadata, string sourceKey) =>
