@@ -1,7 +1,9 @@
-// Row classes of the Parquet cache and their conversion to and from the dataset records. Column names
-// are snake_case like the text files. Categories (a list of lists of strings) are stored as one JSON
-// string column: Parquet.Net 6's nested-list support is fragile (its convenience reader threw on list
-// columns here), and the cache only needs to give back exactly what it was given.
+// Layout of the Parquet cache: row classes (written with ParquetSerializer, which derives the schema from
+// them) and column-wise reading back into dataset records. Column names are snake_case like the text
+// files. Categories (a list of lists of strings) are stored as one JSON string column: Parquet.Net 6's
+// nested-list support is fragile (its convenience reader threw on list columns here), and the cache only
+// needs to give back exactly what it was given. Reading goes column by column into arrays because
+// deserializing row objects (ParquetSerializer) made the cache no faster than parsing the text files.
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -57,18 +59,39 @@ internal static class ParquetRows
     public static IEnumerable<InteractionRow> FromSequences(IEnumerable<UserSequence> sequences) =>
         sequences.SelectMany(s => s.Items.Select((item, position) => new InteractionRow { UserId = s.UserId, Position = position, ItemId = item }));
 
-    public static Item[] ToItems(IList<ItemRow> rows, string path)
+    public static async Task<Item[]> ReadItemsAsync(ParquetColumnFile file, string path, CancellationToken cancellationToken)
     {
-        var items = new Item[rows.Count];
-        foreach (var row in rows)
+        var ids = await file.ReadIntsAsync("item_id", cancellationToken).ConfigureAwait(false);
+        var asins = await file.ReadStringsAsync("asin", cancellationToken).ConfigureAwait(false);
+        var titles = await file.ReadStringsAsync("title", cancellationToken).ConfigureAwait(false);
+        var brands = await file.ReadStringsAsync("brand", cancellationToken).ConfigureAwait(false);
+        var categories = await file.ReadStringsAsync("categories_json", cancellationToken).ConfigureAwait(false);
+        var keywords = await file.ReadStringsAsync("keywords", cancellationToken).ConfigureAwait(false);
+        var items = new Item[ids.Length];
+        for (var row = 0; row < ids.Length; row++)
         {
-            if (row.ItemId < 1 || row.ItemId > rows.Count || items[row.ItemId - 1] is not null)
-                throw new InvalidDataException($"{path}: item ids are not exactly 1..{rows.Count} (saw {row.ItemId})");
-            var categories = ParseCategories(row.CategoriesJson, path, row.ItemId);
-            items[row.ItemId - 1] = new Item(row.ItemId, row.Asin, row.Title, row.Brand, categories, row.Keywords);
+            var id = ids[row];
+            if (id < 1 || id > ids.Length || items[id - 1] is not null)
+                throw new InvalidDataException($"{path}: item ids are not exactly 1..{ids.Length} (saw {id})");
+            items[id - 1] = new Item(id, asins[row] ?? throw new InvalidDataException($"{path}: item {id} has no asin"),
+                titles[row], brands[row], ParseCategories(categories[row] ?? "[]", path, id), keywords[row]);
         }
         return items;
     }
+
+    public static async Task<User[]> ReadUsersAsync(ParquetColumnFile file, CancellationToken cancellationToken)
+    {
+        var ids = await file.ReadIntsAsync("user_id", cancellationToken).ConfigureAwait(false);
+        var reviewers = await file.ReadStringsAsync("reviewer_id", cancellationToken).ConfigureAwait(false);
+        return ids.Select((id, row) => new User(id, reviewers[row]!)).ToArray();
+    }
+
+    public static async Task<UserSequence[]> ReadSequencesAsync(ParquetColumnFile file, string path, CancellationToken cancellationToken) =>
+        ToSequences(
+            await file.ReadIntsAsync("user_id", cancellationToken).ConfigureAwait(false),
+            await file.ReadIntsAsync("position", cancellationToken).ConfigureAwait(false),
+            await file.ReadIntsAsync("item_id", cancellationToken).ConfigureAwait(false),
+            path);
 
     /// <summary>
     /// Parses <c>[["a","b"],["c"]]</c> with a forward-only reader: for 12k items this is several times faster
@@ -95,8 +118,6 @@ internal static class ParquetRows
         return paths;
     }
 
-    public static User[] ToUsers(IList<UserRow> rows) => rows.Select(r => new User(r.UserId, r.ReviewerId)).ToArray();
-
     /// <summary>
     /// Regroups interaction columns (written user by user, positions 0, 1, ...) into sequences in the same user
     /// order. Columns rather than row objects: 200k+ InteractionRow objects made the read as slow as parsing text.
@@ -116,27 +137,53 @@ internal static class ParquetRows
         }
         return sequences.ToArray();
     }
+}
 
-    /// <summary>Reads the three int columns of interactions.parquet and the file's key-value metadata.</summary>
-    public static async Task<(int[] UserIds, int[] Positions, int[] ItemIds, IReadOnlyDictionary<string, string> Metadata)> ReadInteractionColumnsAsync(
-        string path, CancellationToken cancellationToken)
+/// <summary>
+/// Reads whole columns of a Parquet file into arrays (all row groups concatenated). Used instead of
+/// ParquetSerializer.DeserializeAsync for loading: one array per column avoids a row object per interaction.
+/// </summary>
+internal sealed class ParquetColumnFile : IAsyncDisposable
+{
+    private readonly ParquetReader _reader;
+    private readonly string _path;
+
+    private ParquetColumnFile(ParquetReader reader, string path)
     {
-        await using var reader = await ParquetReader.CreateAsync(path, cancellationToken: cancellationToken).ConfigureAwait(false);
-        var fields = reader.Schema.DataFields;
-        DataField Field(string name) => fields.FirstOrDefault(f => f.Name == name)
-            ?? throw new InvalidDataException($"{path}: column {name} is missing");
-        var columns = new[] { Field("user_id"), Field("position"), Field("item_id") };
-        var total = checked((int)Enumerable.Range(0, reader.RowGroupCount).Sum(g => reader.OpenRowGroupReader(g).RowCount));
-        var values = columns.Select(_ => new int[total]).ToArray();
+        _reader = reader;
+        _path = path;
+        RowCount = checked((int)Enumerable.Range(0, reader.RowGroupCount).Sum(g => reader.OpenRowGroupReader(g).RowCount));
+        Metadata = new Dictionary<string, string>(reader.CustomMetadata);
+    }
+
+    public int RowCount { get; }
+
+    public IReadOnlyDictionary<string, string> Metadata { get; }
+
+    public static async Task<ParquetColumnFile> OpenAsync(string path, CancellationToken cancellationToken) =>
+        new(await ParquetReader.CreateAsync(path, cancellationToken: cancellationToken).ConfigureAwait(false), path);
+
+    public Task<int[]> ReadIntsAsync(string column, CancellationToken cancellationToken) =>
+        ReadAsync<int>(column, (group, field, memory) => group.ReadAsync<int>(field, memory, null, cancellationToken));
+
+    public Task<string?[]> ReadStringsAsync(string column, CancellationToken cancellationToken) =>
+        ReadAsync<string?>(column, (group, field, memory) => group.ReadAsync(field, memory!, null, cancellationToken));
+
+    private async Task<T[]> ReadAsync<T>(string column, Func<ParquetRowGroupReader, DataField, Memory<T>, ValueTask> read)
+    {
+        var field = _reader.Schema.DataFields.FirstOrDefault(f => f.Name == column)
+            ?? throw new InvalidDataException($"{_path}: column {column} is missing");
+        var values = new T[RowCount];
         var offset = 0;
-        for (var g = 0; g < reader.RowGroupCount; g++)
+        for (var g = 0; g < _reader.RowGroupCount; g++)
         {
-            var group = reader.OpenRowGroupReader(g);
+            var group = _reader.OpenRowGroupReader(g);
             var count = (int)group.RowCount;
-            for (var c = 0; c < columns.Length; c++)
-                await group.ReadAsync<int>(columns[c], values[c].AsMemory(offset, count), null, cancellationToken).ConfigureAwait(false);
+            await read(group, field, values.AsMemory(offset, count)).ConfigureAwait(false);
             offset += count;
         }
-        return (values[0], values[1], values[2], new Dictionary<string, string>(reader.CustomMetadata));
+        return values;
     }
+
+    public ValueTask DisposeAsync() => _reader.DisposeAsync();
 }

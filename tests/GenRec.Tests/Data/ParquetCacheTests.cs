@@ -110,7 +110,8 @@ public class ParquetCacheTests(ITestOutputHelper output)
         var folder = DataLocator.DatasetDirectory(root, "beauty");
         var cache = temp.Combine("beauty");
 
-        // Cold numbers include JIT compilation; warm numbers are the median of three further runs.
+        // Cold numbers include JIT compilation; warm numbers are the best of three further runs (the build
+        // machine is shared, so the minimum is the least disturbed figure).
         var (hashCold, hashWarm, key) = await Time(() => Task.FromResult(ParquetCache.SourceKey(folder)));
         var (textCold, textWarm, text) = await Time(() => Task.FromResult(AmazonDataset.Load(folder)));
         var (writeCold, writeWarm, _) = await Time(async () => { await ParquetCache.WriteAsync(text, cache, key); return 0; });
@@ -135,6 +136,6 @@ public class ParquetCacheTests(ITestOutputHelper output)
             await action();
             warm.Add(clock.Elapsed.TotalMilliseconds);
         }
-        return (cold, warm.Order().ElementAt(1), result);
+        return (cold, warm.Min(), result);
     }
 }
