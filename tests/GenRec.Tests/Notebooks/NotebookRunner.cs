@@ -34,6 +34,8 @@ public static class NotebookRunner
             }, forceRestore: false),
         };
         kernel.DefaultKernelName = "csharp";
+        // The Jupyter kernel brings the helpers display(...) etc. into scope; do the same here.
+        await kernel.SendAsync(new SubmitCode("using static Microsoft.DotNet.Interactive.Kernel;", "csharp"));
 
         // Jupyter starts the kernel in the notebook's folder, so relative paths in cells mean that folder.
         var previousDirectory = Directory.GetCurrentDirectory();
@@ -83,6 +85,7 @@ public static class NotebookRunner
         foreach (var run in runs)
         {
             text.AppendLine($"cell {run.Index} ({run.Elapsed.TotalSeconds:F1} s){(run.Errors.Count > 0 ? " FAILED" : "")}");
+            foreach (var shown in run.Outputs) text.AppendLine("  out: " + (shown.Length > 400 ? shown[..400] + "…" : shown));
             foreach (var error in run.Errors) text.AppendLine("  error: " + error);
             if (run.Errors.Count > 0) text.AppendLine("  code:\n" + run.Code);
         }

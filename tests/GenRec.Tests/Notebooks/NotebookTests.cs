@@ -21,6 +21,10 @@ public sealed class NotebookTests(ITestOutputHelper output)
     public async Task Notebook_runs_top_to_bottom_without_errors(string notebook)
     {
         Environment.SetEnvironmentVariable("GENREC_NOTEBOOK_SMALL", "1");
+        // Notebooks find data the way a user's kernel does (GENREC_DATA_DIR); point it at the real data.
+        var dataRoot = GenRec.Tests.Data.RealData.Root()
+            ?? throw new InvalidOperationException("The notebooks need the prepared datasets: set GENREC_DATA_DIR (see README, \"Getting the data\").");
+        Environment.SetEnvironmentVariable(GenRec.Data.DataLocator.EnvironmentVariable, dataRoot);
         var runs = await NotebookRunner.RunAsync(Path.Combine(TestPaths.RepoRoot, "notebooks", notebook));
         output.WriteLine(NotebookRunner.Describe(runs));
         Assert.NotEmpty(runs);
