@@ -87,6 +87,12 @@ public interface IQuantizer : IDisposable
 
     /// <summary>Codes (B, L) → vectors (B, D); equals <see cref="QuantizerOutput.Quantized"/> in eval mode.</summary>
     Tensor Decode(Tensor codes);
+
+    /// <summary>
+    /// Sets the codebooks from data x (N, D): seeded k-means for learnable quantizers (level by level on the
+    /// residuals), the complete fit for training-free ones (residual k-means, LSH bucket means).
+    /// </summary>
+    void InitializeFromData(Tensor x);
 }
 
 /// <summary>Small tensor helpers shared by the quantizers.</summary>
