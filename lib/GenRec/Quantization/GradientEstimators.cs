@@ -1,0 +1,61 @@
+// Gradient estimators for the nearest-codeword choice. Each returns a tensor whose forward value is the
+// quantized vector q (up to float rounding) and whose backward path is what the technique prescribes.
+// In eval mode the quantizers bypass these and return q itself, so training and inference agree exactly.
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace GenRec.Quantization;
+
+/// <summary>Straight-through, rotation-trick and Gumbel-softmax estimators.</summary>
+public static class GradientEstimators
+{
+    /// <summary>x + sg(q − x): value q, gradient identity to x, none to q.</summary>
+    public static Tensor StraightThrough(Tensor x, Tensor q)
+    {
+        using var delta = (q - x).detach();      // (B, D)
+        return x + delta;
+    }
+
+    /// <summary>
+    /// Rotation trick (Fifty et al. 2024): q̃ = sg[λ R] x with λ = ‖q‖/‖x‖ and R the rotation taking x̂ to q̂,
+    /// applied without forming R: R x = x − 2 r (rᵀx) + 2 q̂ (x̂ᵀx), r = (x̂ + q̂)/‖x̂ + q̂‖. The value is q;
+    /// the gradient reaching x is the incoming gradient rotated back and rescaled; q gets none.
+    /// </summary>
+    public static Tensor RotationTrick(Tensor x, Tensor q, double eps = 1e-8)
+    {
+        using var scope = torch.NewDisposeScope();
+        Tensor xHat, qHat, r, lambda;
+        using (torch.no_grad())
+        {
+            var xNorm = x.norm(1, keepdim: true).clamp_min(eps);      // (B, 1)
+            var qNorm = q.norm(1, keepdim: true).clamp_min(eps);      // (B, 1)
+            xHat = x / xNorm;                                          // (B, D)
+            qHat = q / qNorm;                                          // (B, D)
+            var sum = xHat + qHat;                                     // (B, D)
+            r = sum / sum.norm(1, keepdim: true).clamp_min(eps);       // (B, D)
+            lambda = qNorm / xNorm;                                    // (B, 1)
+        }
+        var rx = (r * x).sum(1, keepdim: true);                        // (B, 1)
+        var xx = (xHat * x).sum(1, keepdim: true);                     // (B, 1) = ‖x‖ with grad path
+        var rotated = x - 2 * r * rx + 2 * qHat * xx;                  // (B, D)
+        return (lambda * rotated).MoveToOuterDisposeScope();           // (B, D)
+    }
+
+    /// <summary>
+    /// Hard Gumbel-softmax over logits (B, K): samples code c = argmax(logits + g), returns (one-hot(c),
+    /// soft) combined as one-hot − sg(soft) + soft, so the forward value is the one-hot and gradients flow
+    /// through the soft assignment softmax((logits + g)/τ).
+    /// </summary>
+    public static (Tensor Assignment, Tensor Codes) GumbelSoftmax(Tensor logits, double temperature, Generator gen)
+    {
+        using var scope = torch.NewDisposeScope();
+        var u = torch.rand(logits.shape, generator: gen).to(logits.device);          // (B, K)
+        var g = -(-(u.clamp(1e-10, 1.0)).log()).clamp_min(1e-10).log();            // (B, K) Gumbel(0, 1)
+        var noisy = (logits + g) / temperature;                                      // (B, K)
+        var soft = noisy.softmax(1);                                                 // (B, K)
+        var codes = noisy.argmax(1);                                                 // (B)
+        var hard = torch.nn.functional.one_hot(codes, logits.shape[1]).to_type(soft.dtype); // (B, K)
+        var assignment = hard - soft.detach() + soft;                                // (B, K)
+        return (assignment.MoveToOuterDisposeScope(), codes.MoveToOuterDisposeScope());
+    }
+}
