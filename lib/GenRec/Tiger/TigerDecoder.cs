@@ -1,0 +1,41 @@
+// T5 decoder stack: dropout on the (shared) token embeddings, N DecoderLayers sharing one causal self-
+// attention bias (causal relative positions + future mask, computed once) and one cross-attention mask
+// (encoder padding), final RmsNorm and dropout. Decoder rows may be W beams per source (see DecoderLayer).
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace GenRec.Tiger;
+
+/// <summary>(embedded decoder input (N, T, D), memory (B, S, D), memory mask (B, S)) → (N, T, D).</summary>
+public sealed class TigerDecoder : nn.Module<Tensor, Tensor, Tensor, Tensor>
+{
+    readonly ModuleList<DecoderLayer> layers = new();
+    readonly RelativePositionBias relativeBias;
+    readonly RmsNorm finalNorm;
+    readonly Dropout dropout;
+
+    public TigerDecoder(TigerConfig config) : base(nameof(TigerDecoder))
+    {
+        for (var i = 0; i < config.DecoderLayers; i++) layers.Add(new DecoderLayer(config));
+        relativeBias = new RelativePositionBias(config.NumHeads, bidirectional: false, config.RelativeBuckets, config.RelativeMaxDistance);
+        finalNorm = new RmsNorm(config.DModel, config.LayerNormEpsilon);
+        dropout = nn.Dropout(config.Dropout);
+        RegisterComponents();
+    }
+
+    public IReadOnlyList<DecoderLayer> Layers => [.. layers];
+    public RelativePositionBias RelativeBias => relativeBias;
+
+    public override Tensor forward(Tensor embedded, Tensor memory, Tensor memoryMask)
+    {
+        using var scope = NewDisposeScope();
+        var length = (int)embedded.shape[1];
+        var selfBias = relativeBias.forward(length, length)                      // (1, H, T, T)
+                     + AttentionMasks.Causal(length, embedded.device);          // (1, 1, T, T)
+        var memoryBias = AttentionMasks.KeyPadding(memoryMask);                  // (B, 1, 1, S)
+        var x = dropout.forward(embedded);                                       // (N, T, D)
+        foreach (var layer in layers) x = layer.forward(x, selfBias, memory, memoryBias);
+        return dropout.forward(finalNorm.forward(x)).MoveToOuterDisposeScope(); // (N, T, D)
+    }
+}
