@@ -80,7 +80,7 @@ public sealed class TigerModel : nn.Module<Tensor, Tensor, Tensor, Tensor>
         using var noGrad = no_grad();
         var generator = new Generator(unchecked((ulong)seed), CPU);
         var c = Config;
-        void Normal(Tensor t, double std) => nn.init.normal_(t, 0, std, generator);
+        void Normal(Tensor t, double std) => t.normal_(0, std, generator);
         void Attention(MultiHeadAttention a)
         {
             var (q, k, v, o) = a.Projections;
