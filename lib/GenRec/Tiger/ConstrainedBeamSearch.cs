@@ -118,7 +118,7 @@ public sealed class ConstrainedBeamSearch
                     for (var i = 0; i < step; i++) input[at + 1 + i] = beam.Tokens[i];
                 }
             var decoderInput = tensor(input, [users * width, step + 1], device: device);  // (B·W, t+1)
-            var logits = model.Decode(decoderInput, memory, mask).select(1, step);        // (B·W, V)
+            var logits = model.NextTokenLogits(decoderInput, memory, mask);               // (B·W, V)
             var logProbs = logits.to(ScalarType.Float32).log_softmax(-1);                  // (B·W, V), full-vocab normalisation
             var firstToken = o.Constrained ? tokenizer.LevelOffset(step) : 0;
             var columns = o.Constrained ? tokenizer.CodebookSizes[step] : tokenizer.VocabularySize;

@@ -18,17 +18,18 @@ public sealed class DecoderLayer : nn.Module<Tensor, Tensor, Tensor, Tensor, Ten
     readonly RmsNorm selfAttentionNorm, crossAttentionNorm, feedForwardNorm;
     readonly MultiHeadAttention selfAttention, crossAttention;
     readonly FeedForward feedForward;
-    readonly Dropout dropout;
+    readonly SeededDropout dropout;
 
-    public DecoderLayer(TigerConfig config) : base(nameof(DecoderLayer))
+    public DecoderLayer(TigerConfig config, DropoutRandomness? randomness = null) : base(nameof(DecoderLayer))
     {
+        randomness ??= new DropoutRandomness();
         selfAttentionNorm = new RmsNorm(config.DModel, config.LayerNormEpsilon);
-        selfAttention = new MultiHeadAttention(config.DModel, config.NumHeads, config.DKv, config.Dropout);
+        selfAttention = new MultiHeadAttention(config.DModel, config.NumHeads, config.DKv, config.Dropout, randomness);
         crossAttentionNorm = new RmsNorm(config.DModel, config.LayerNormEpsilon);
-        crossAttention = new MultiHeadAttention(config.DModel, config.NumHeads, config.DKv, config.Dropout);
+        crossAttention = new MultiHeadAttention(config.DModel, config.NumHeads, config.DKv, config.Dropout, randomness);
         feedForwardNorm = new RmsNorm(config.DModel, config.LayerNormEpsilon);
-        feedForward = new FeedForward(config.DModel, config.DFf, config.Dropout, config.Activation);
-        dropout = nn.Dropout(config.Dropout);
+        feedForward = new FeedForward(config.DModel, config.DFf, config.Dropout, config.Activation, randomness);
+        dropout = new SeededDropout(config.Dropout, randomness);
         RegisterComponents();
     }
 

@@ -13,15 +13,16 @@ public sealed class EncoderLayer : nn.Module<Tensor, Tensor, Tensor>
     readonly RmsNorm attentionNorm, feedForwardNorm;
     readonly MultiHeadAttention selfAttention;
     readonly FeedForward feedForward;
-    readonly Dropout dropout;
+    readonly SeededDropout dropout;
 
-    public EncoderLayer(TigerConfig config) : base(nameof(EncoderLayer))
+    public EncoderLayer(TigerConfig config, DropoutRandomness? randomness = null) : base(nameof(EncoderLayer))
     {
+        randomness ??= new DropoutRandomness();
         attentionNorm = new RmsNorm(config.DModel, config.LayerNormEpsilon);
-        selfAttention = new MultiHeadAttention(config.DModel, config.NumHeads, config.DKv, config.Dropout);
+        selfAttention = new MultiHeadAttention(config.DModel, config.NumHeads, config.DKv, config.Dropout, randomness);
         feedForwardNorm = new RmsNorm(config.DModel, config.LayerNormEpsilon);
-        feedForward = new FeedForward(config.DModel, config.DFf, config.Dropout, config.Activation);
-        dropout = nn.Dropout(config.Dropout);
+        feedForward = new FeedForward(config.DModel, config.DFf, config.Dropout, config.Activation, randomness);
+        dropout = new SeededDropout(config.Dropout, randomness);
         RegisterComponents();
     }
 

@@ -10,10 +10,11 @@ namespace GenRec.Tiger;
 public sealed class FeedForward : nn.Module<Tensor, Tensor>
 {
     readonly Linear wi, wo;
-    readonly Dropout dropout;
+    readonly SeededDropout dropout;
     readonly bool gelu;
 
-    public FeedForward(int dModel, int dFf, double dropoutRate, string activation = "relu") : base(nameof(FeedForward))
+    public FeedForward(int dModel, int dFf, double dropoutRate, string activation = "relu", DropoutRandomness? randomness = null)
+        : base(nameof(FeedForward))
     {
         gelu = activation switch
         {
@@ -23,7 +24,7 @@ public sealed class FeedForward : nn.Module<Tensor, Tensor>
         };
         wi = nn.Linear(dModel, dFf, hasBias: false);
         wo = nn.Linear(dFf, dModel, hasBias: false);
-        dropout = nn.Dropout(dropoutRate);
+        dropout = new SeededDropout(dropoutRate, randomness ?? new DropoutRandomness());
         RegisterComponents();
     }
 

@@ -20,12 +20,13 @@ namespace GenRec.Tiger;
 public sealed class MultiHeadAttention : nn.Module<Tensor, Tensor, Tensor?, Tensor>
 {
     readonly Linear q, k, v, o;
-    readonly Dropout dropout;
+    readonly SeededDropout dropout;
 
     public int NumHeads { get; }
     public int HeadDim { get; }
 
-    public MultiHeadAttention(int dModel, int numHeads, int headDim, double dropoutRate) : base(nameof(MultiHeadAttention))
+    public MultiHeadAttention(int dModel, int numHeads, int headDim, double dropoutRate, DropoutRandomness? randomness = null)
+        : base(nameof(MultiHeadAttention))
     {
         NumHeads = numHeads;
         HeadDim = headDim;
@@ -34,7 +35,7 @@ public sealed class MultiHeadAttention : nn.Module<Tensor, Tensor, Tensor?, Tens
         k = nn.Linear(dModel, inner, hasBias: false);
         v = nn.Linear(dModel, inner, hasBias: false);
         o = nn.Linear(inner, dModel, hasBias: false);
-        dropout = nn.Dropout(dropoutRate);
+        dropout = new SeededDropout(dropoutRate, randomness ?? new DropoutRandomness());
         RegisterComponents();
     }
 

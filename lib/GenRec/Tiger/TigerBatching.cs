@@ -5,9 +5,6 @@ using static TorchSharp.torch;
 
 namespace GenRec.Tiger;
 
-/// <summary>One training example: a user's history (item ids, oldest first) and the next item.</summary>
-public sealed record TigerExample(int UserId, int[] History, int Target);
-
 /// <summary>Padding and shifting of token arrays into tensors.</summary>
 public static class TigerBatching
 {

@@ -13,14 +13,15 @@ public sealed class TigerDecoder : nn.Module<Tensor, Tensor, Tensor, Tensor>
     readonly ModuleList<DecoderLayer> layers = new();
     readonly RelativePositionBias relativeBias;
     readonly RmsNorm finalNorm;
-    readonly Dropout dropout;
+    readonly SeededDropout dropout;
 
-    public TigerDecoder(TigerConfig config) : base(nameof(TigerDecoder))
+    public TigerDecoder(TigerConfig config, DropoutRandomness? randomness = null) : base(nameof(TigerDecoder))
     {
-        for (var i = 0; i < config.DecoderLayers; i++) layers.Add(new DecoderLayer(config));
+        randomness ??= new DropoutRandomness();
+        for (var i = 0; i < config.DecoderLayers; i++) layers.Add(new DecoderLayer(config, randomness));
         relativeBias = new RelativePositionBias(config.NumHeads, bidirectional: false, config.RelativeBuckets, config.RelativeMaxDistance);
         finalNorm = new RmsNorm(config.DModel, config.LayerNormEpsilon);
-        dropout = nn.Dropout(config.Dropout);
+        dropout = new SeededDropout(config.Dropout, randomness);
         RegisterComponents();
     }
 

@@ -12,14 +12,15 @@ public sealed class TigerEncoder : nn.Module<Tensor, Tensor, Tensor>
     readonly ModuleList<EncoderLayer> layers = new();
     readonly RelativePositionBias relativeBias;
     readonly RmsNorm finalNorm;
-    readonly Dropout dropout;
+    readonly SeededDropout dropout;
 
-    public TigerEncoder(TigerConfig config) : base(nameof(TigerEncoder))
+    public TigerEncoder(TigerConfig config, DropoutRandomness? randomness = null) : base(nameof(TigerEncoder))
     {
-        for (var i = 0; i < config.EncoderLayers; i++) layers.Add(new EncoderLayer(config));
+        randomness ??= new DropoutRandomness();
+        for (var i = 0; i < config.EncoderLayers; i++) layers.Add(new EncoderLayer(config, randomness));
         relativeBias = new RelativePositionBias(config.NumHeads, bidirectional: true, config.RelativeBuckets, config.RelativeMaxDistance);
         finalNorm = new RmsNorm(config.DModel, config.LayerNormEpsilon);
-        dropout = nn.Dropout(config.Dropout);
+        dropout = new SeededDropout(config.Dropout, randomness);
         RegisterComponents();
     }
 

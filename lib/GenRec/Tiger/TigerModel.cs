@@ -34,11 +34,14 @@ public sealed class TigerModel : nn.Module<Tensor, Tensor, Tensor, Tensor>
         config.Validate();
         Config = config;
         shared = nn.Embedding(config.VocabularySize, config.DModel);
-        encoder = new TigerEncoder(config);
-        decoder = new TigerDecoder(config);
+        encoder = new TigerEncoder(config, DropoutRandomness);
+        decoder = new TigerDecoder(config, DropoutRandomness);
         RegisterComponents();
         InitializeWeights(seed);
     }
+
+    /// <summary>Seed stream of every dropout in the model (the trainer reseeds it at each step).</summary>
+    public DropoutRandomness DropoutRandomness { get; } = new();
 
     public TigerEncoder Encoder => encoder;
     public TigerDecoder Decoder => decoder;
@@ -58,9 +61,20 @@ public sealed class TigerModel : nn.Module<Tensor, Tensor, Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var hidden = decoder.forward(shared.forward(decoderInput), memory, sourceMask);   // (N, T, D)
-        hidden = hidden * Math.Pow(Config.DModel, -0.5);                                 // T5 tied-output scaling
-        return hidden.matmul(shared.weight!.t()).MoveToOuterDisposeScope();              // (N, T, V)
+        return Project(hidden).MoveToOuterDisposeScope();                                // (N, T, V)
     }
+
+    /// <summary>Logits (N, V) of the token after the last decoder position only — what beam search needs;
+    /// skips the output projection of the earlier positions (the largest matrix product of a step).</summary>
+    public Tensor NextTokenLogits(Tensor decoderInput, Tensor memory, Tensor sourceMask)
+    {
+        using var scope = NewDisposeScope();
+        var hidden = decoder.forward(shared.forward(decoderInput), memory, sourceMask);   // (N, T, D)
+        return Project(hidden.select(1, hidden.shape[1] - 1)).MoveToOuterDisposeScope(); // (N, V)
+    }
+
+    // tied output layer: (…, D) · d_model^−½ · Eᵀ → (…, V); the scaling is T5's, for a std-1 table
+    Tensor Project(Tensor hidden) => (hidden * Math.Pow(Config.DModel, -0.5)).matmul(shared.weight!.t());
 
     public override Tensor forward(Tensor source, Tensor sourceMask, Tensor decoderInput)
     {

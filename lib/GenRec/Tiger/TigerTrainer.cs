@@ -5,7 +5,8 @@
 // hook (Recall@10 by constrained beam search) with best-state keeping and early stopping.
 //
 // Determinism: the data order of epoch e comes from (seed, e) and dropout of step s from (seed, s), so the
-// state of a run is fully described by its parameters, optimizer moments and step counter.
+// state of a run is fully described by its parameters, optimizer moments and step counter. On the CPU no
+// global RNG is touched (dropout draws from the model's own stream); on CUDA the step reseeds LibTorch.
 using System.Text.Json;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -105,10 +106,11 @@ public sealed class TigerTrainer : IDisposable
         var learningRate = NextLearningRate;
         foreach (var group in groups) group.LearningRate = learningRate;
 
-        // dropout masks of this step depend only on (seed, step)
+        // dropout masks of this step depend only on (seed, step): the model's own stream on the CPU,
+        // LibTorch's generator on other devices (see SeededDropout)
         var stepSeed = SeedMixer.Derive(Config.Seed, stream: 2, Step);
-        manual_seed(stepSeed);
-        if (cuda.is_available()) cuda.manual_seed_all(stepSeed);
+        model.DropoutRandomness.Reseed(stepSeed);
+        if (model.Device.type != DeviceType.CPU) manual_seed(stepSeed);
 
         model.train();
         using var scope = NewDisposeScope();

@@ -112,4 +112,28 @@ public class TigerModelTests
         Assert.All(Enumerable.Range(0, pa.Count), i => Assert.True(pa[i].eq(pb[i]).all().item<bool>()));
         Assert.Contains(Enumerable.Range(0, pa.Count), i => !pa[i].eq(pc[i]).all().item<bool>());
     }
+
+    [Fact]
+    public void Next_token_logits_are_the_last_position_of_the_full_decode()
+    {
+        using var model = TinyModel(out var tokenizer);
+        var (source, mask) = TigerBatching.PadSources([tokenizer.EncodeHistory([1, 2]), tokenizer.EncodeHistory([3])], CPU);
+        using var memory = model.Encode(source, mask);
+        using var input = TigerBatching.DecoderInput([tokenizer.EncodeItem(4), tokenizer.EncodeItem(5)], CPU);   // (2, 3)
+        using var full = model.Decode(input, memory, mask);                                                      // (2, 3, V)
+        using var next = model.NextTokenLogits(input, memory, mask);                                             // (2, V)
+        Assert.True(allclose(full.select(1, 2), next, rtol: 1e-5, atol: 1e-6));
+    }
+
+    [Fact]
+    public void Expand_turns_a_sequence_into_next_item_examples_with_capped_histories()
+    {
+        var examples = TigerExample.Expand(userId: 4, [10, 11, 12, 13], maxHistoryItems: 2).ToList();
+        Assert.Equal(3, examples.Count);
+        Assert.Equal([10], examples[0].History);      Assert.Equal(11, examples[0].Target);
+        Assert.Equal([10, 11], examples[1].History);  Assert.Equal(12, examples[1].Target);
+        Assert.Equal([11, 12], examples[2].History);  Assert.Equal(13, examples[2].Target);   // oldest item dropped
+        Assert.All(examples, e => Assert.Equal(4, e.UserId));
+        Assert.Empty(TigerExample.Expand(1, [7]));
+    }
 }

@@ -4,12 +4,6 @@ using static TorchSharp.torch;
 
 namespace GenRec.Tests.Tiger;
 
-/// <summary>The trainer reseeds torch's global generator for dropout, so these tests must not run in
-/// parallel with other tests that draw from it.</summary>
-[CollectionDefinition("Torch global RNG", DisableParallelization = true)]
-public sealed class TorchGlobalRngCollection;
-
-[Collection("Torch global RNG")]
 public class TigerTrainerTests
 {
     // 30 users over 30 items with codebooks 4 × 4 × 4; the next item is a fixed permutation of the last one
