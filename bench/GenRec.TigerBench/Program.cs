@@ -16,6 +16,7 @@ var steps = IntArg("--steps", 10);
 if (args.Contains("--keep-freed-memory")) Console.WriteLine($"CpuAllocatorTuning.KeepFreedMemory(): {CpuAllocatorTuning.KeepFreedMemory()}");
 var genUsers = IntArg("--gen-users", 256);
 var device = TorchDevice.Pick(StringArg("--device"));
+if (IntArg("--threads", 0) is > 0 and var threads) torch.set_num_threads(threads);
 const int BatchSize = 256, Items = 12_101, MaxItems = 20;
 int[] codebooks = [256, 256, 256, 16];
 
@@ -37,7 +38,7 @@ var tokenizer = new SemanticIdTokenizer(ids, codebooks, userBuckets: 2000);
 // history lengths: geometric on 1..20 (capped), parameter chosen so the mean is ≈ 9 items
 var p = FindGeometricP(targetMean: 9.0, max: MaxItems);
 int SampleLength() { var n = 1; while (n < MaxItems && random.NextDouble() > p) n++; return n; }
-var exampleCount = BatchSize * steps;
+var exampleCount = BatchSize * Math.Max(steps, (genUsers + BatchSize - 1) / BatchSize);
 var examples = Enumerable.Range(0, exampleCount).Select(u =>
     new TigerExample(u, [.. Enumerable.Range(0, SampleLength()).Select(_ => random.Next(1, Items + 1))], random.Next(1, Items + 1))).ToList();
 var lengths = examples.Select(e => e.History.Length).ToArray();
@@ -123,7 +124,7 @@ if (args.Contains("--profile"))
     return;
 }
 
-foreach (var bucketing in new[] { false, true })
+foreach (var bucketing in steps >= 2 ? new[] { false, true } : [])
 {
     using var model = new TigerModel(config, seed: 1);
     model.to(device);

@@ -2,8 +2,9 @@
 // to valid semantic IDs with a PrefixTrie.
 //
 // Per step t (L steps, one per semantic-ID level):
-//   1. the decoder re-runs on every live beam's whole prefix [BOS, c_0 … c_{t−1}] (no KV cache; see
-//      MultiHeadAttention for why) — rows are W per user, so cross-attention folds beams (DecoderLayer);
+//   1. the decoder re-runs on every live beam's whole prefix [BOS, c_0 … c_{t−1}] (no self-attention
+//      cache, see MultiHeadAttention; cross-attention keys/values are computed once, see DecoderMemory) —
+//      rows are W per user, so cross-attention folds beams (DecoderLayer);
 //   2. log-probabilities are normalised over the FULL vocabulary (log_softmax), then — constrained mode —
 //      every token the trie does not allow after the beam's prefix is set to −∞. Scores are therefore true
 //      model log-probabilities log p(ID | history), not renormalised over allowed tokens, and match
@@ -101,7 +102,7 @@ public sealed class ConstrainedBeamSearch
         var device = model.Device;
         int users = sources.Count, width = o.BeamWidth, levels = tokenizer.Levels;
         var (tokens, mask) = TigerBatching.PadSources(sources, device);                 // (B, S)
-        var memory = model.Encode(tokens, mask);                                         // (B, S, D)
+        using var memory = model.PrepareDecoding(tokens, mask);                          // encoder output + cross K/V
         var beams = Enumerable.Range(0, users).Select(_ => new List<Beam> { new([], 0, PrefixTrie.Root) }).ToList();
 
         for (var step = 0; step < levels; step++)
@@ -118,7 +119,7 @@ public sealed class ConstrainedBeamSearch
                     for (var i = 0; i < step; i++) input[at + 1 + i] = beam.Tokens[i];
                 }
             var decoderInput = tensor(input, [users * width, step + 1], device: device);  // (B·W, t+1)
-            var logits = model.NextTokenLogits(decoderInput, memory, mask);               // (B·W, V)
+            var logits = model.NextTokenLogits(decoderInput, memory);                     // (B·W, V)
             var logProbs = logits.to(ScalarType.Float32).log_softmax(-1);                  // (B·W, V), full-vocab normalisation
             var firstToken = o.Constrained ? tokenizer.LevelOffset(step) : 0;
             var columns = o.Constrained ? tokenizer.CodebookSizes[step] : tokenizer.VocabularySize;

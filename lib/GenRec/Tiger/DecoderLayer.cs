@@ -40,7 +40,15 @@ public sealed class DecoderLayer : nn.Module<Tensor, Tensor, Tensor, Tensor, Ten
     public override Tensor forward(Tensor x, Tensor selfBias, Tensor memory, Tensor memoryBias)
     {
         using var scope = NewDisposeScope();
-        long rows = x.shape[0], length = x.shape[1], width = x.shape[2], sources = memory.shape[0];
+        var (keys, values) = crossAttention.ProjectKeysValues(memory);                      // (B, H, S, dk)
+        return Forward(x, selfBias, keys, values, memoryBias).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Like forward, with the cross-attention keys and values (B, H, S, dk) already projected.</summary>
+    public Tensor Forward(Tensor x, Tensor selfBias, Tensor crossKeys, Tensor crossValues, Tensor memoryBias)
+    {
+        using var scope = NewDisposeScope();
+        long rows = x.shape[0], length = x.shape[1], width = x.shape[2], sources = crossKeys.shape[0];
         if (rows % sources != 0)
             throw new ArgumentException($"Decoder rows ({rows}) must be a multiple of the encoder batch ({sources}).");
         var beams = rows / sources;
@@ -49,7 +57,7 @@ public sealed class DecoderLayer : nn.Module<Tensor, Tensor, Tensor, Tensor, Ten
         x = x + dropout.forward(selfAttention.forward(h, h, selfBias));                     // (N, T, D)
 
         h = crossAttentionNorm.forward(x).reshape(sources, beams * length, width);          // (B, W·T, D)
-        var cross = crossAttention.forward(h, memory, memoryBias);                          // (B, W·T, D)
+        var cross = crossAttention.Attend(h, crossKeys, crossValues, memoryBias);           // (B, W·T, D)
         x = x + dropout.forward(cross.reshape(rows, length, width));                        // (N, T, D)
 
         x = x + dropout.forward(feedForward.forward(feedForwardNorm.forward(x)));           // (N, T, D)

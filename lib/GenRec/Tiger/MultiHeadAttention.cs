@@ -7,9 +7,11 @@
 //    T5's convention so that the same weights mean the same thing as in T5.
 // One module serves self-attention (keyValue = query input), causal self-attention (causal bias) and
 // cross-attention (keyValue = encoder output); masks and position biases arrive as one additive bias.
-// No key/value cache: the decoder is re-run on the whole prefix at each beam-search step. Targets are only
-// L = 3–5 tokens, so the recomputation costs at most L² instead of L token-steps of a small decoder, and
-// there is no cache state to reorder when beams are pruned — simpler and harder to get wrong.
+// Decoding caches only what never changes: the cross-attention keys and values of the encoder output
+// (ProjectKeysValues, held by DecoderMemory) — without that cache they were the largest cost of a
+// beam-search step. There is no self-attention key/value cache: the decoder re-runs on the whole prefix at
+// each step. Targets are only L = 3–5 tokens, so that costs 1 + 2 + … + L instead of L token-steps of the
+// decoder's self-attention and feed-forward, and there is no cache to reorder when beams are pruned.
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -48,24 +50,48 @@ public sealed class MultiHeadAttention : nn.Module<Tensor, Tensor, Tensor?, Tens
     public Tensor Weights(Tensor query, Tensor keyValue, Tensor? bias)
     {
         using var scope = NewDisposeScope();
-        var qh = SplitHeads(q.forward(query));                              // (B, H, Tq, dk)
-        var kh = SplitHeads(k.forward(keyValue));                           // (B, H, Tk, dk)
-        var scores = qh.matmul(kh.transpose(-1, -2));                       // (B, H, Tq, Tk), unscaled (T5)
-        if (bias is not null) scores = scores + bias;                       // positions + masks
-        return scores.to(ScalarType.Float32).softmax(-1).to(query.dtype).MoveToOuterDisposeScope();
+        return WeightsFromKeys(query, SplitHeads(k.forward(keyValue)), bias).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Keys and values (B, H, Tk, dk) of <paramref name="keyValue"/> (B, Tk, D). Cross-attention keys and
+    /// values depend only on the encoder output, so decoding computes them once (<see cref="DecoderMemory"/>)
+    /// instead of at every generated token.
+    /// </summary>
+    public (Tensor Keys, Tensor Values) ProjectKeysValues(Tensor keyValue)
+    {
+        using var scope = NewDisposeScope();
+        return (SplitHeads(k.forward(keyValue)).MoveToOuterDisposeScope(),   // (B, H, Tk, dk)
+                SplitHeads(v.forward(keyValue)).MoveToOuterDisposeScope());  // (B, H, Tk, dk)
     }
 
     /// <summary>query (B, Tq, D) attends to keyValue (B, Tk, D) → (B, Tq, D).</summary>
     public override Tensor forward(Tensor query, Tensor keyValue, Tensor? bias)
     {
         using var scope = NewDisposeScope();
+        var (keys, values) = ProjectKeysValues(keyValue);
+        return Attend(query, keys, values, bias).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>query (B, Tq, D) attends to projected keys and values (B, H, Tk, dk) → (B, Tq, D).</summary>
+    public Tensor Attend(Tensor query, Tensor keys, Tensor values, Tensor? bias)
+    {
+        using var scope = NewDisposeScope();
         var batch = query.shape[0];
         var queryLength = query.shape[1];
-        var weights = dropout.forward(Weights(query, keyValue, bias));       // (B, H, Tq, Tk)
-        var vh = SplitHeads(v.forward(keyValue));                           // (B, H, Tk, dk)
-        var context = weights.matmul(vh)                                    // (B, H, Tq, dk)
+        var weights = dropout.forward(WeightsFromKeys(query, keys, bias));   // (B, H, Tq, Tk)
+        var context = weights.matmul(values)                                // (B, H, Tq, dk)
             .transpose(1, 2).reshape(batch, queryLength, NumHeads * HeadDim); // (B, Tq, H·dk)
         return o.forward(context).MoveToOuterDisposeScope();                // (B, Tq, D)
+    }
+
+    Tensor WeightsFromKeys(Tensor query, Tensor keys, Tensor? bias)
+    {
+        using var scope = NewDisposeScope();
+        var qh = SplitHeads(q.forward(query));                              // (B, H, Tq, dk)
+        var scores = qh.matmul(keys.transpose(-1, -2));                     // (B, H, Tq, Tk), unscaled (T5)
+        if (bias is not null) scores = scores + bias;                       // positions + masks
+        return scores.to(ScalarType.Float32).softmax(-1).to(query.dtype).MoveToOuterDisposeScope();
     }
 
     Tensor SplitHeads(Tensor x)                                             // (B, T, H·dk)

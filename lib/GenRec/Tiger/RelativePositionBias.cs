@@ -4,8 +4,9 @@
 // beyond which everything falls in the last bucket. Bidirectional (encoder): half of the buckets for keys
 // after the query, half for keys before. Causal (decoder): keys after the query cannot be seen anyway,
 // so they all map to bucket 0 and all buckets go to the past.
-// As in T5, the bias is computed once per stack (in the first layer there) and shared by all its layers;
-// cross-attention gets none.
+// As in T5, the bias is computed once per stack and shared by all its layers (T5 computes it in the first
+// layer and hands it on; here the stack computes it before its first layer — the same thing); cross-
+// attention gets none.
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

@@ -36,7 +36,7 @@ public static class SequenceScorer
                 using var scope = NewDisposeScope();
                 var chunkSources = sources.Skip(s0).Take(sourceChunk).ToList();
                 var (tokens, mask) = TigerBatching.PadSources(chunkSources, device);     // (B, S)
-                var memory = model.Encode(tokens, mask);                                  // (B, S, D)
+                using var memory = model.PrepareDecoding(tokens, mask);                   // encoder output + cross K/V
                 for (var c0 = 0; c0 < candidates.Count; c0 += candidateChunk)
                 {
                     using var inner = NewDisposeScope();
@@ -45,7 +45,7 @@ public static class SequenceScorer
                     for (var b = 0; b < chunkSources.Count; b++) rows.AddRange(chunk);
                     var input = TigerBatching.DecoderInput(rows, device);                 // (B·C, L)
                     var labels = TigerBatching.Labels(rows, device);                      // (B·C, L)
-                    var logProbs = model.Decode(input, memory, mask).log_softmax(-1);      // (B·C, L, V)
+                    var logProbs = model.Decode(input, memory).log_softmax(-1);            // (B·C, L, V)
                     var picked = logProbs.gather(-1, labels.unsqueeze(-1)).squeeze(-1)    // (B·C, L)
                         .to(ScalarType.Float32).cpu().data<float>().ToArray();
                     var length = chunk[0].Length;

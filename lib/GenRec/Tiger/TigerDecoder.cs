@@ -31,12 +31,22 @@ public sealed class TigerDecoder : nn.Module<Tensor, Tensor, Tensor, Tensor>
     public override Tensor forward(Tensor embedded, Tensor memory, Tensor memoryMask)
     {
         using var scope = NewDisposeScope();
+        var memoryBias = AttentionMasks.KeyPadding(memoryMask);                  // (B, 1, 1, S)
+        var crossKeysValues = layers.Select(l => l.CrossAttention.ProjectKeysValues(memory)).ToList();
+        return Forward(embedded, crossKeysValues, memoryBias).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Decoder output (N, T, D) with every layer's cross-attention keys and values (B, H, S, dk)
+    /// already projected, e.g. from a <see cref="DecoderMemory"/>.</summary>
+    public Tensor Forward(Tensor embedded, IReadOnlyList<(Tensor Keys, Tensor Values)> crossKeysValues, Tensor memoryBias)
+    {
+        using var scope = NewDisposeScope();
         var length = (int)embedded.shape[1];
         var selfBias = relativeBias.forward(length, length)                      // (1, H, T, T)
                      + AttentionMasks.Causal(length, embedded.device);          // (1, 1, T, T)
-        var memoryBias = AttentionMasks.KeyPadding(memoryMask);                  // (B, 1, 1, S)
         var x = dropout.forward(embedded);                                       // (N, T, D)
-        foreach (var layer in layers) x = layer.forward(x, selfBias, memory, memoryBias);
+        for (var i = 0; i < layers.Count; i++)
+            x = layers[i].Forward(x, selfBias, crossKeysValues[i].Keys, crossKeysValues[i].Values, memoryBias);
         return dropout.forward(finalNorm.forward(x)).MoveToOuterDisposeScope(); // (N, T, D)
     }
 }

@@ -64,13 +64,37 @@ public sealed class TigerModel : nn.Module<Tensor, Tensor, Tensor, Tensor>
         return Project(hidden).MoveToOuterDisposeScope();                                // (N, T, V)
     }
 
-    /// <summary>Logits (N, V) of the token after the last decoder position only — what beam search needs;
-    /// skips the output projection of the earlier positions (the largest matrix product of a step).</summary>
-    public Tensor NextTokenLogits(Tensor decoderInput, Tensor memory, Tensor sourceMask)
+    /// <summary>
+    /// Encodes the sources and projects every decoder layer's cross-attention keys and values once, for
+    /// repeated decoding against the same sources (<see cref="NextTokenLogits"/>, <see cref="Decode(Tensor, DecoderMemory)"/>).
+    /// </summary>
+    public DecoderMemory PrepareDecoding(Tensor source, Tensor sourceMask)
     {
         using var scope = NewDisposeScope();
-        var hidden = decoder.forward(shared.forward(decoderInput), memory, sourceMask);   // (N, T, D)
-        return Project(hidden.select(1, hidden.shape[1] - 1)).MoveToOuterDisposeScope(); // (N, V)
+        var memory = Encode(source, sourceMask);                                          // (B, S, D)
+        var crossKeysValues = decoder.Layers
+            .Select(layer => layer.CrossAttention.ProjectKeysValues(memory))              // (B, H, S, dk) × 2
+            .Select(kv => (kv.Keys.MoveToOuterDisposeScope(), kv.Values.MoveToOuterDisposeScope()))
+            .ToList();
+        var memoryBias = AttentionMasks.KeyPadding(sourceMask);                           // (B, 1, 1, S)
+        return new DecoderMemory(memory.MoveToOuterDisposeScope(), memoryBias.MoveToOuterDisposeScope(), crossKeysValues);
+    }
+
+    /// <summary>Logits (N, T, V) for decoder input (N, T) against prepared sources; N is a multiple of B.</summary>
+    public Tensor Decode(Tensor decoderInput, DecoderMemory memory)
+    {
+        using var scope = NewDisposeScope();
+        var hidden = decoder.Forward(shared.forward(decoderInput), memory.CrossKeysValues, memory.MemoryBias);   // (N, T, D)
+        return Project(hidden).MoveToOuterDisposeScope();                                                       // (N, T, V)
+    }
+
+    /// <summary>Logits (N, V) of the token after the last decoder position only — what beam search needs;
+    /// skips the output projection of the earlier positions.</summary>
+    public Tensor NextTokenLogits(Tensor decoderInput, DecoderMemory memory)
+    {
+        using var scope = NewDisposeScope();
+        var hidden = decoder.Forward(shared.forward(decoderInput), memory.CrossKeysValues, memory.MemoryBias);   // (N, T, D)
+        return Project(hidden.select(1, hidden.shape[1] - 1)).MoveToOuterDisposeScope();                        // (N, V)
     }
 
     // tied output layer: (…, D) · d_model^−½ · Eᵀ → (…, V); the scaling is T5's, for a std-1 table

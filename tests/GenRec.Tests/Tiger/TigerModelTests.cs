@@ -114,14 +114,17 @@ public class TigerModelTests
     }
 
     [Fact]
-    public void Next_token_logits_are_the_last_position_of_the_full_decode()
+    public void Prepared_decoding_and_next_token_logits_agree_with_the_full_decode()
     {
         using var model = TinyModel(out var tokenizer);
         var (source, mask) = TigerBatching.PadSources([tokenizer.EncodeHistory([1, 2]), tokenizer.EncodeHistory([3])], CPU);
         using var memory = model.Encode(source, mask);
+        using var prepared = model.PrepareDecoding(source, mask);
         using var input = TigerBatching.DecoderInput([tokenizer.EncodeItem(4), tokenizer.EncodeItem(5)], CPU);   // (2, 3)
         using var full = model.Decode(input, memory, mask);                                                      // (2, 3, V)
-        using var next = model.NextTokenLogits(input, memory, mask);                                             // (2, V)
+        using var fullPrepared = model.Decode(input, prepared);                                                  // (2, 3, V)
+        using var next = model.NextTokenLogits(input, prepared);                                                 // (2, V)
+        Assert.True(allclose(full, fullPrepared, rtol: 1e-5, atol: 1e-6));
         Assert.True(allclose(full.select(1, 2), next, rtol: 1e-5, atol: 1e-6));
     }
 
