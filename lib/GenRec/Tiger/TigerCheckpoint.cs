@@ -1,0 +1,96 @@
+// Checkpoint file of a TIGER training run: everything needed to continue exactly where it stopped.
+// Layout (BinaryWriter, little-endian):
+//   "GenRec.Tiger.Checkpoint" | version | model config (JSON) | trainer config (JSON) | data fingerprint |
+//   step | best Recall@10 | best step | validations since best |
+//   model state (TorchSharp Module.save) | optimizer state (AdamW moments and step counts) | end marker
+// There is no RNG state to store: all randomness is derived from (seed, step) (see SeedMixer), and the
+// seed is part of the trainer config. Files are written to a temporary name and then moved over the
+// target, so a crash leaves either the old or the new checkpoint, never a torn one; the end marker is
+// checked before anything is loaded.
+using System.Text;
+using System.Text.Json;
+using static TorchSharp.torch;
+
+namespace GenRec.Tiger;
+
+/// <summary>Reading and writing TIGER checkpoints.</summary>
+public static class TigerCheckpoint
+{
+    const string Magic = "GenRec.Tiger.Checkpoint";
+    const int Version = 1;
+    const long EndMarker = 0x5449474552454E44;   // "TIGEREND"
+
+    internal sealed record Header(
+        TigerConfig Model, TigerTrainerConfig Trainer, long DataFingerprint,
+        int Step, double BestRecall10, int BestStep, int ValidationsSinceBest);
+
+    internal static void Save(string path, Header header, TigerModel model, TorchSharp.Modules.OptimizerHelper optimizer)
+    {
+        var full = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        var temp = full + "." + Guid.NewGuid().ToString("N") + ".tmp";
+        try
+        {
+            using (var stream = File.Create(temp))
+            using (var writer = new BinaryWriter(stream, Encoding.UTF8))
+            {
+                writer.Write(Magic);
+                writer.Write(Version);
+                writer.Write(JsonSerializer.Serialize(header.Model));
+                writer.Write(JsonSerializer.Serialize(header.Trainer));
+                writer.Write(header.DataFingerprint);
+                writer.Write(header.Step);
+                writer.Write(header.BestRecall10);
+                writer.Write(header.BestStep);
+                writer.Write(header.ValidationsSinceBest);
+                model.save(writer);
+                optimizer.save_state_dict(writer);
+                writer.Write(EndMarker);
+            }
+            File.Move(temp, full, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp)) File.Delete(temp);
+        }
+    }
+
+    /// <summary>Reads and checks the header; the reader is left at the model state.</summary>
+    internal static Header ReadHeader(string path, BinaryReader reader)
+    {
+        try
+        {
+            var stream = reader.BaseStream;
+            if (stream.Length < sizeof(long) + Magic.Length)
+                throw new InvalidDataException($"{path}: file of {stream.Length} bytes is too short to be a TIGER checkpoint.");
+            stream.Seek(-sizeof(long), SeekOrigin.End);
+            var end = reader.ReadInt64();
+            stream.Seek(0, SeekOrigin.Begin);
+            if (reader.ReadString() != Magic)
+                throw new InvalidDataException($"{path}: not a TIGER checkpoint (expected the header '{Magic}').");
+            if (end != EndMarker)
+                throw new InvalidDataException($"{path}: checkpoint is truncated (end marker missing).");
+            var version = reader.ReadInt32();
+            if (version != Version)
+                throw new InvalidDataException($"{path}: checkpoint version {version}; this build reads version {Version}.");
+            var model = JsonSerializer.Deserialize<TigerConfig>(reader.ReadString())!;
+            var trainer = JsonSerializer.Deserialize<TigerTrainerConfig>(reader.ReadString())!;
+            return new Header(model, trainer, reader.ReadInt64(), reader.ReadInt32(), reader.ReadDouble(), reader.ReadInt32(), reader.ReadInt32());
+        }
+        catch (EndOfStreamException e)
+        {
+            throw new InvalidDataException($"{path}: checkpoint header is truncated.", e);
+        }
+    }
+
+    /// <summary>The model saved in a checkpoint (for inference), on the CPU.</summary>
+    public static TigerModel LoadModel(string path)
+    {
+        using var stream = File.OpenRead(path);
+        using var reader = new BinaryReader(stream, Encoding.UTF8);
+        var header = ReadHeader(path, reader);
+        var model = new TigerModel(header.Model);
+        model.load(reader);
+        return model;
+    }
+}
