@@ -9,11 +9,10 @@ public static class DatasetLoading
     public static AmazonDataset Load(string name, string? dataDir, string? cacheRoot)
     {
         var directory = DataLocator.ResolveDataset(name, dataDir);
-        var cacheDir = cacheRoot is null ? ParquetCache.DefaultDirectory(name) : Path.Combine(cacheRoot, name);
+        var cacheDir = Path.Combine(CacheRoot(cacheRoot), name);
         return AmazonDataset.LoadCached(directory, cacheDir, name);
     }
 
     /// <summary>The cache root: --cache-dir, else artifacts/cache in the repository (temp folder outside it).</summary>
-    public static string CacheRoot(string? cacheRoot) =>
-        cacheRoot ?? Path.GetDirectoryName(ParquetCache.DefaultDirectory("x"))!;
+    public static string CacheRoot(string? cacheRoot) => cacheRoot ?? ParquetCache.DefaultRoot();
 }

@@ -37,11 +37,16 @@ public static class ParquetCache
     /// Default cache folder for a dataset: <c>&lt;repo&gt;/artifacts/cache/&lt;name&gt;/</c>, or
     /// <c>&lt;temp&gt;/genrec-cache/&lt;name&gt;/</c> when not running inside the repository.
     /// </summary>
-    public static string DefaultDirectory(string datasetName)
+    public static string DefaultDirectory(string datasetName) => Path.Combine(DefaultRoot(), datasetName);
+
+    /// <summary>
+    /// The root of every cache (Parquet per dataset, embeddings/): <c>&lt;repo&gt;/artifacts/cache/</c>, or
+    /// <c>&lt;temp&gt;/genrec-cache/</c> when not running inside the repository.
+    /// </summary>
+    public static string DefaultRoot()
     {
         var repo = DataLocator.FindRepositoryRoot();
-        var root = repo is null ? Path.Combine(Path.GetTempPath(), "genrec-cache") : Path.Combine(repo, "artifacts", "cache");
-        return Path.Combine(root, datasetName);
+        return repo is null ? Path.Combine(Path.GetTempPath(), "genrec-cache") : Path.Combine(repo, "artifacts", "cache");
     }
 
     /// <summary>
