@@ -7,5 +7,6 @@ var root = new RootCommand("GenRec Notebooks: TIGER generative retrieval (semant
 {
     DataCommands.Create(),
     EmbedCommand.Create(),
+    SemanticIdsCommand.Create(),
 };
 return CliRunner.Run(root, args);

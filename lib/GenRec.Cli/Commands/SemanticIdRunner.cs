@@ -1,0 +1,87 @@
+// Runs one stage-1 method on embeddings and collects the diagnostics that metrics.json reports.
+using GenRec.Quantization;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace GenRec.Cli.Commands;
+
+public static class SemanticIdRunner
+{
+    public static (SemanticIds Ids, Dictionary<string, object> Metrics) Run(SemanticIdRequest request, Tensor x, int[] itemIds)
+    {
+        var metrics = new Dictionary<string, object> { ["method"] = request.Method, ["seed"] = request.Seed };
+        SemanticIds ids;
+        switch (request.Method)
+        {
+            case "rqvae":
+            case "vq":
+            {
+                var estimator = request.Estimator switch
+                {
+                    "gumbel" => Estimator.GumbelSoftmax,
+                    "rotation" => Estimator.RotationTrick,
+                    _ => Estimator.StraightThrough,
+                };
+                var modelConfig = new RqVaeConfig
+                {
+                    InputDim = (int)x.shape[1],
+                    Levels = request.Method == "vq" ? 1 : new RqVaeConfig().Levels,
+                    Estimator = estimator,
+                    Seed = request.Seed,
+                };
+                var trainingConfig = new RqVaeTrainingConfig { Seed = request.Seed, Device = request.Device };
+                if (request.Steps is int steps) trainingConfig = trainingConfig with { Steps = steps };
+                using var model = new RqVae(modelConfig);
+                var result = new RqVaeTrainer(trainingConfig).Train(model, x);
+                ids = SemanticIds.FromModel(model, x, itemIds);
+                RqVaeCheckpoint.Save(model, Path.Combine(request.OutDir, "rqvae.pt"));
+                var final = result.Final;
+                metrics["estimator"] = request.Estimator;
+                metrics["reconstruction_loss"] = final.ReconstructionLoss;
+                metrics["rqvae_loss"] = final.TotalLoss;
+                metrics["held_out_reconstruction_loss"] = final.HeldOutReconstructionLoss ?? double.NaN;
+                metrics["training_steps"] = result.Steps;
+                metrics["model_config"] = modelConfig;
+                metrics["training_config"] = trainingConfig;
+                metrics["history"] = result.History;
+                break;
+            }
+            case "rqkmeans":
+            case "lsh":
+            {
+                IQuantizer quantizer = request.Method == "rqkmeans"
+                    ? new ResidualKMeans((int)x.shape[1], new ResidualKMeansOptions(Seed: request.Seed))
+                    : new LshQuantizer((int)x.shape[1], new LshOptions(Seed: request.Seed));
+                try
+                {
+                    quantizer.InitializeFromData(x);
+                    ids = SemanticIds.FromQuantizer(quantizer, x, itemIds);
+                    using var _ = no_grad();
+                    using var output = quantizer.forward(x);
+                    using var error = (x - output.Quantized).square().sum(1).mean(); // summed over dims, mean over items
+                    metrics["reconstruction_loss"] = (double)error.item<float>();
+                }
+                finally { ((IDisposable)quantizer).Dispose(); }
+                break;
+            }
+            default: throw new ArgumentException($"Unknown method \"{request.Method}\": expected rqvae, vq, rqkmeans or lsh.");
+        }
+
+        int k = ids.CodebookSize;
+        var collisions = ids.Collisions();
+        metrics["items"] = ids.Count;
+        metrics["levels"] = ids.Levels;
+        metrics["codebook_size"] = k;
+        metrics["codebook_usage"] = CodebookMetrics.UsagePerLevel(ids.Codes, k);
+        metrics["entropy_bits"] = CodebookMetrics.EntropyBits(ids.Codes, k);
+        metrics["perplexity"] = CodebookMetrics.Perplexity(ids.Codes, k);
+        metrics["unique_fraction_before_dedup"] = CodebookMetrics.UniqueItemFraction(ids.Codes);
+        metrics["distinct_tuple_fraction"] = CodebookMetrics.DistinctTupleFraction(ids.Codes);
+        metrics["max_id_duplicates"] = CodebookMetrics.MaxDuplicateFraction(ids.Codes);
+        metrics["max_id_duplicates_count"] = CodebookMetrics.MaxDuplicates(ids.Codes);
+        metrics["colliding_items"] = collisions.CollidingItems;
+        metrics["collision_groups"] = collisions.Groups.Count;
+        metrics["dedup_levels_needed"] = ids.Dedup.Max() + 1;
+        return (ids, metrics);
+    }
+}
