@@ -109,13 +109,13 @@ if (args.Contains("--profile"))
         for (var round = 0; round < 2; round++)
         {
             var clock = Stopwatch.StartNew();
-            var memory = model.Encode(src, mask);
-            var line = $"profile generate (B {BatchSize}, beam 20): encode {clock.Elapsed.TotalSeconds:F3} s";
+            using var memory = model.PrepareDecoding(src, mask);
+            var line = $"profile generate (B {BatchSize}, beam 20): encode + cross K/V {clock.Elapsed.TotalSeconds:F3} s";
             for (var t = 1; t <= tokenizer.Levels; t++)
             {
                 var input = torch.ones(BatchSize * 20, t, torch.int64, device);
                 clock.Restart();
-                using var next = model.NextTokenLogits(input, memory, mask);
+                using var next = model.NextTokenLogits(input, memory);
                 line += $", decode T={t} {clock.Elapsed.TotalSeconds:F3} s";
             }
             Console.WriteLine(line);
@@ -137,16 +137,20 @@ foreach (var bucketing in steps >= 2 ? new[] { false, true } : [])
 
     trainer.TrainStep();   // warm-up (allocator, kernels); not timed. The timed steps are the epoch's next ones.
     var times = new List<double>();
+    var process = Process.GetCurrentProcess();
+    var cpuBefore = process.TotalProcessorTime;
     for (var s = 1; s < steps; s++)
     {
         var clock = Stopwatch.StartNew();
         trainer.TrainStep();
         times.Add(clock.Elapsed.TotalSeconds);
     }
+    process.Refresh();
+    var cpuPerStep = (process.TotalProcessorTime - cpuBefore).TotalSeconds / times.Count;
     var mean = times.Average();
     Console.WriteLine($"train bucketing={bucketing,-5}: {times.Count} steps of batch {BatchSize}: mean {mean:F3} s/step " +
-                      $"(median {Median(times):F3}, min {times.Min():F3}, max {times.Max():F3}); padding {padding:P1} of source positions; " +
-                      $"{BatchSize / mean:F1} sequences/s, {BatchSize * tokenizer.Levels / mean:F0} target tokens/s");
+                      $"(median {Median(times):F3}, min {times.Min():F3}, max {times.Max():F3}; CPU {cpuPerStep:F2} core-s/step); " +
+                      $"padding {padding:P1} of source positions; {BatchSize / mean:F1} sequences/s, {BatchSize * tokenizer.Levels / mean:F0} target tokens/s");
 }
 
 {
