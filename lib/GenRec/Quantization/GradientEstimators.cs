@@ -42,16 +42,18 @@ public static class GradientEstimators
     }
 
     /// <summary>
-    /// Hard Gumbel-softmax over logits (B, K): samples code c = argmax(logits + g), returns (one-hot(c),
-    /// soft) combined as one-hot − sg(soft) + soft, so the forward value is the one-hot and gradients flow
-    /// through the soft assignment softmax((logits + g)/τ).
+    /// Hard Gumbel-softmax over logits (B, K) at temperature τ: noisy = logits/τ + g with g ~ Gumbel(0, 1);
+    /// the code is argmax(noisy) (a sample from softmax(logits/τ)), soft = softmax(noisy), and the returned
+    /// assignment one-hot − sg(soft) + soft has the one-hot as value and the soft assignment's gradient.
+    /// τ scales the logits before the noise, so annealing τ → 0 turns sampling into the plain argmax
+    /// (the nearest code, as used in eval mode), not only sharpens the relaxation.
     /// </summary>
     public static (Tensor Assignment, Tensor Codes) GumbelSoftmax(Tensor logits, double temperature, Generator gen)
     {
         using var scope = torch.NewDisposeScope();
         var u = torch.rand(logits.shape, generator: gen).to(logits.device);          // (B, K)
         var g = -(-(u.clamp(1e-10, 1.0)).log()).clamp_min(1e-10).log();            // (B, K) Gumbel(0, 1)
-        var noisy = (logits + g) / temperature;                                      // (B, K)
+        var noisy = logits / temperature + g;                                        // (B, K)
         var soft = noisy.softmax(1);                                                 // (B, K)
         var codes = noisy.argmax(1);                                                 // (B)
         var hard = torch.nn.functional.one_hot(codes, logits.shape[1]).to_type(soft.dtype); // (B, K)

@@ -59,7 +59,10 @@ internal sealed class ResidualCore
             if (gumbel)
             {
                 var distances = book.Distances(residual, _options.Distance);   // (B, K)
-                var (assignment, sampled) = GradientEstimators.GumbelSoftmax(-distances, tau, _gen);
+                // Distances are divided by their (detached) batch mean so τ is dimensionless: raw latent
+                // distances differ by ~1e-2, which would make any τ near 1 sample codes uniformly at random.
+                var scale = distances.detach().mean().clamp_min(1e-12);
+                var (assignment, sampled) = GradientEstimators.GumbelSoftmax(-distances / scale, tau, _gen);
                 code = sampled;
                 gumbelSum = gumbelSum! + assignment.matmul(book.Embeddings);   // (B, D)
             }

@@ -171,6 +171,28 @@ public class QuantizerTests
     }
 
     [Fact]
+    public void GumbelAtVanishingTemperatureSamplesTheNearestCode_AtHighTemperatureItExplores()
+    {
+        using var x = QuantTestData.Gaussian(200, 6, seed: 4);
+        long[] TrainingCodes(double tau)
+        {
+            var o = Options(Estimator.GumbelSoftmax, Distance.L2) with { Gumbel = new GumbelSchedule(tau, tau, 1.0) };
+            using var q = new ResidualQuantizer(o);
+            q.InitializeFromData(x);
+            q.train();
+            using var output = q.forward(x);
+            return output.Codes.data<long>().ToArray();
+        }
+        using var reference = new ResidualQuantizer(Options(Estimator.GumbelSoftmax, Distance.L2));
+        reference.InitializeFromData(x);
+        reference.eval();
+        using var nearest = reference.forward(x);
+        var expected = nearest.Codes.data<long>().ToArray();
+        Assert.Equal(expected, TrainingCodes(1e-6));
+        Assert.NotEqual(expected, TrainingCodes(10));
+    }
+
+    [Fact]
     public void DeadCodeRestartRevivesAnUnusedCode()
     {
         // Data near +1s; code 0 is placed far away, so it is never chosen. After a window of 2 training
