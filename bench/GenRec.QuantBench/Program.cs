@@ -91,6 +91,7 @@ void RunRqVae(Tensor x)
     Console.WriteLine($"RESULT steps={result.Steps} wall={result.Elapsed.TotalSeconds:F1}s usage=[{Fmt(f.UsagePerLevel)}] " +
         $"unique_items={f.UniqueItemFraction:F4} distinct={f.DistinctTupleFraction:F4} max_dup={f.MaxDuplicates} recon={f.ReconstructionLoss:F4} " +
         $"heldout_recon={f.HeldOutReconstructionLoss:F4} colliding_items={report.CollidingItems} groups={report.Groups.Count} restarts=[{string.Join(",", model.Quantizer.DeadCodeRestarts)}]");
+    DescribeCollisions(x, ids);
     if (options.Str("ids") is string idsPath) { SemanticIdsParquet.Save(ids, idsPath); Console.WriteLine($"ids → {idsPath}"); }
     if (options.Str("checkpoint") is string ckpt) { RqVaeCheckpoint.Save(model, ckpt); Console.WriteLine($"checkpoint → {ckpt}"); }
     if (options.Str("json") is string json) File.WriteAllText(json, JsonSerializer.Serialize(new { modelConfig, trainingConfig, result.History }, new JsonSerializerOptions { WriteIndented = true }));
@@ -121,6 +122,27 @@ void PrintCodeStats(SemanticIds ids, double seconds)
     int k = ids.CodebookSize;
     Console.WriteLine($"RESULT wall={seconds:F1}s usage=[{Fmt(CodebookMetrics.UsagePerLevel(ids.Codes, k))}] perplexity=[{Fmt(CodebookMetrics.Perplexity(ids.Codes, k))}] " +
         $"unique_items={CodebookMetrics.UniqueItemFraction(ids.Codes):F4} distinct={CodebookMetrics.DistinctTupleFraction(ids.Codes):F4} max_dup={CodebookMetrics.MaxDuplicates(ids.Codes)}");
+}
+
+// What collides: the mean pairwise cosine of the raw embeddings within collision groups, against the
+// cosine of each colliding item to its nearest other item in the whole catalogue.
+void DescribeCollisions(Tensor x, SemanticIds ids)
+{
+    var groups = ids.Collisions().Groups;
+    if (groups.Count == 0) return;
+    var pairCos = new List<double>();
+    foreach (var g in groups)
+    {
+        using var rows = x.index_select(0, torch.tensor(g.ItemIds.Select(id => (long)(id - 1)).ToArray()));
+        using var sims = rows.matmul(rows.t());
+        var s = sims.data<float>().ToArray();
+        int m = g.ItemIds.Length;
+        for (int i = 0; i < m; i++) for (int j = i + 1; j < m; j++) pairCos.Add(s[i * m + j]);
+    }
+    var sorted = pairCos.Order().ToArray();
+    Console.WriteLine($"collisions: {groups.Count} groups; cosine of colliding pairs: median {sorted[sorted.Length / 2]:F3}, " +
+        $"10th pct {sorted[sorted.Length / 10]:F3}, min {sorted[0]:F3}; pairs ≥ 0.95: {pairCos.Count(c => c >= 0.95) / (double)pairCos.Count:P1}, identical (≥ 0.9999): {pairCos.Count(c => c >= 0.9999)}");
+    foreach (var g in groups.Take(3)) Console.WriteLine($"  group ({string.Join(",", g.Codes)}): items {string.Join(" ", g.ItemIds)}");
 }
 
 static string Fmt(IEnumerable<double> values) => string.Join(", ", values.Select(v => v.ToString("F3", CultureInfo.InvariantCulture)));

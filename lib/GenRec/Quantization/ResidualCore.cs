@@ -1,8 +1,8 @@
 // The quantization loop shared by VectorQuantizer (one level) and ResidualQuantizer (L levels):
 // level l picks the code nearest to the residual r_l, r_{l+1} = r_l − sg(e_l), quantized = Σ e_l.
 // Losses follow the TIGER paper's RQ-VAE loss: Σ_l ‖sg[r_l] − e_l‖² (codebook) and Σ_l ‖r_l − sg[e_l]‖²
-// (commitment); since every r_l is computed with detached codewords, each level's commitment reaches the
-// encoder. The estimator is applied once to the whole sum for straight-through and rotation (so the
+// (commitment), e_l the nearest codeword; since every r_l is computed with detached codewords, each
+// level's commitment reaches the encoder. The estimator is applied once to the whole sum for straight-through and rotation (so the
 // encoder sees one identity / one rotation, not L of them) and per level for Gumbel (each level has its
 // own soft assignment). Eval mode returns the plain Σ e_l, accumulated exactly as Decode does.
 using TorchSharp;
@@ -55,7 +55,7 @@ internal sealed class ResidualCore
             // Restart before this step's graph uses the codebook, so no saved tensor is modified in place.
             if (restart) _restarts[l] += book.RestartDeadCodes(residual.detach(), _gen);
 
-            Tensor code;                                     // (B)
+            Tensor code, nearest;                            // (B) code passed on, (B) nearest code
             if (gumbel)
             {
                 var distances = book.Distances(residual, _options.Distance);   // (B, K)
@@ -64,20 +64,25 @@ internal sealed class ResidualCore
                 var scale = distances.detach().mean().clamp_min(1e-12);
                 var (assignment, sampled) = GradientEstimators.GumbelSoftmax(-distances / scale, tau, _gen);
                 code = sampled;
+                nearest = distances.detach().argmin(1);
                 gumbelSum = gumbelSum! + assignment.matmul(book.Embeddings);   // (B, D)
             }
             else
             {
                 using var _ = torch.no_grad();
-                code = book.Distances(residual.detach(), _options.Distance).argmin(1);
+                code = nearest = book.Distances(residual.detach(), _options.Distance).argmin(1);
             }
 
-            var codeword = book.Lookup(code);                                  // (B, D)
-            codebookLoss = codebookLoss + QuantizerMath.SquaredError(codeword, residual.detach(), _options.LossReduction);
-            commitmentLoss = commitmentLoss + QuantizerMath.SquaredError(residual, codeword.detach(), _options.LossReduction);
-            sum = sum + codeword.detach();
-            residual = residual - codeword.detach();
-            if (training) book.RecordUsage(code);
+            // Codebook and commitment losses use the nearest code (what eval mode picks): with Gumbel's
+            // sampled codes they would pull every codeword towards the mean of randomly assigned residuals.
+            var target = book.Lookup(nearest);                                 // (B, D)
+            codebookLoss = codebookLoss + QuantizerMath.SquaredError(target, residual.detach(), _options.LossReduction);
+            commitmentLoss = commitmentLoss + QuantizerMath.SquaredError(residual, target.detach(), _options.LossReduction);
+            // The residual chain follows the codes actually used, so later levels explain what is left.
+            var codeword = ReferenceEquals(code, nearest) ? target.detach() : book.Lookup(code).detach(); // (B, D)
+            sum = sum + codeword;
+            residual = residual - codeword;
+            if (training) book.RecordUsage(nearest);
             codes[l] = code;
         }
         if (training) Steps++;

@@ -11,8 +11,13 @@ public enum OptimizerKind { Adam, AdamW, Adagrad }
 /// <summary>Options of <see cref="RqVaeTrainer"/> (and of <see cref="ContinuousAutoencoder.Fit"/>).</summary>
 public sealed record RqVaeTrainingConfig
 {
-    /// <summary>Optimizer steps in total, warm-up included (ignored when <see cref="Epochs"/> is set).</summary>
-    public int Steps { get; init; } = 3000;
+    /// <summary>
+    /// Optimizer steps in total, warm-up included (ignored when <see cref="Epochs"/> is set). 800 (≈ 70 epochs of
+    /// Beauty) is deliberate: on Beauty's MiniLM vectors the share of items with a unique 3-code tuple peaks
+    /// right after k-means initialisation and then falls as reconstruction improves (0.96 at 800 steps,
+    /// 0.94 at 1500, 0.92 at 3000 with β = 0.25), so longer training trades ID uniqueness for reconstruction.
+    /// </summary>
+    public int Steps { get; init; } = 800;
     /// <summary>If set, steps = Epochs × ⌈training items / BatchSize⌉.</summary>
     public int? Epochs { get; init; }
     public int BatchSize { get; init; } = 1024;
