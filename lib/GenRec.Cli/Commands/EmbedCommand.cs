@@ -24,18 +24,26 @@ public static class EmbedCommand
             var clock = Stopwatch.StartNew();
             var name = parse.GetValue(dataset)!;
             var data = DatasetLoading.Load(name, parse.GetValue(dataDir), parse.GetValue(cacheDir));
-            var items = data.Items;
-            var template = ItemTextTemplate.ForCatalogue(items);
-            using var embedder = new MiniLmEmbedder(new MiniLmOptions { Threads = parse.GetValue(threads) });
-            var result = WithProgress(items.Count, $"embedding {items.Count:N0} {name} items", progress =>
-                EmbeddingCache.GetOrCompute(name, items, template, embedder,
-                    DatasetLoading.CacheRoot(parse.GetValue(cacheDir)), progress));
+            var (result, modelId, templateId) = Embed(data, parse.GetValue(cacheDir), parse.GetValue(threads));
             output.WriteLine($"{(result.CacheHit ? "cache hit" : "computed")}: {result.Embeddings.Count:N0} × {result.Embeddings.Dimension} " +
-                             $"({embedder.ModelId}, template {template.Fingerprint}) in {clock.Elapsed.TotalSeconds:F1} s");
+                             $"({modelId}, template {templateId}) in {clock.Elapsed.TotalSeconds:F1} s");
             output.WriteLine(result.FilePath);
             return 0;
         });
         return command;
+    }
+
+    /// <summary>
+    /// The item embeddings of <paramref name="data"/> through the on-disk cache (computed with MiniLM on a miss),
+    /// under a progress bar; every command that needs embeddings comes through here.
+    /// </summary>
+    public static (EmbeddingCacheResult Result, string ModelId, string TemplateId) Embed(GenRec.Data.AmazonDataset data, string? cacheDir, int threads = 0)
+    {
+        var template = ItemTextTemplate.ForCatalogue(data.Items);
+        using var embedder = new MiniLmEmbedder(new MiniLmOptions { Threads = threads });
+        var result = WithProgress(data.Items.Count, $"embedding {data.Items.Count:N0} {data.Name} items", progress =>
+            EmbeddingCache.GetOrCompute(data.Name, data.Items, template, embedder, DatasetLoading.CacheRoot(cacheDir), progress));
+        return (result, embedder.ModelId, template.Fingerprint);
     }
 
     /// <summary>Runs <paramref name="work"/> under a progress bar fed by the IProgress it receives.</summary>

@@ -35,10 +35,7 @@ public static class SemanticIdsCommand
             var outDir = Directory.CreateDirectory(parse.GetValue(output)!).FullName;
             var name = parse.GetValue(dataset)!;
             var data = DatasetLoading.Load(name, parse.GetValue(dataDir), parse.GetValue(cacheDir));
-            var template = ItemTextTemplate.ForCatalogue(data.Items);
-            using var embedder = new MiniLmEmbedder();
-            var embedded = EmbedCommand.WithProgress(data.Items.Count, "embedding items", progress =>
-                EmbeddingCache.GetOrCompute(name, data.Items, template, embedder, DatasetLoading.CacheRoot(parse.GetValue(cacheDir)), progress));
+            var (embedded, modelId, templateId) = EmbedCommand.Embed(data, parse.GetValue(cacheDir));
             var embeddings = embedded.Embeddings;
             var torchDevice = TorchDevice.Pick(parse.GetValue(device));
             using var x = torch.tensor(embeddings.Vectors, embeddings.Count, embeddings.Dimension).to(torchDevice); // (N, D)
@@ -49,8 +46,8 @@ public static class SemanticIdsCommand
             var (ids, metrics) = SemanticIdRunner.Run(request, x, embeddings.ItemIds);
             metrics["wall_seconds"] = Math.Round(clock.Elapsed.TotalSeconds, 2);
             metrics["dataset"] = name;
-            metrics["embedding_model"] = embedder.ModelId;
-            metrics["text_template"] = template.Fingerprint;
+            metrics["embedding_model"] = modelId;
+            metrics["text_template"] = templateId;
 
             SemanticIdsParquet.Save(ids, Path.Combine(outDir, "semantic_ids.parquet"));
             AtomicFile.WriteAllText(Path.Combine(outDir, "metrics.json"), JsonSerializer.Serialize(metrics, JsonOutput.Options));
