@@ -3,7 +3,6 @@
 // (level × code) and of how codes of levels 1 and 2 co-occur. metrics.json does not carry per-code counts,
 // so those come from semantic_ids.parquet via CodebookMetrics.
 using System.Text.Json.Nodes;
-using GenRec.Plots;
 using GenRec.Quantization;
 
 namespace GenRec.Runs;
@@ -53,7 +52,7 @@ internal static class StageOneSections
         var losses = new Dictionary<string, (double[], double[])>();
         foreach (var key in history[0].Select(p => p.Key).Where(k => k.EndsWith("_loss", StringComparison.Ordinal)))
             AddSeries(losses, key.Replace('_', ' '), steps, history.Select((h, i) => RunFolder.Number(h, key, $"{source} history[{i}]")));
-        if (losses.Count > 0) page.Chart(Charts.Lines(losses, "RQ-VAE losses", "step", "loss"));
+        if (losses.Count > 0) page.Chart(RunCharts.Lines(losses, "RQ-VAE losses", "step", "loss"));
 
         foreach (var (key, title) in new[] { ("usage_per_level", "Codebook usage (share of codes used)"), ("perplexity_per_level", "Perplexity per level (effective codes)") })
         {
@@ -63,14 +62,14 @@ internal static class StageOneSections
             var series = new Dictionary<string, (double[], double[])>();
             for (int l = 0; l < levels; l++)
                 AddSeries(series, $"level {l + 1}", steps, perLevel.Select(p => l < p!.Length ? p[l] : (double?)null));
-            page.Chart(Charts.Lines(series, title, "step", key.StartsWith("usage", StringComparison.Ordinal) ? "share of codes" : "perplexity"));
+            page.Chart(RunCharts.Lines(series, title, "step", key.StartsWith("usage", StringComparison.Ordinal) ? "share of codes" : "perplexity"));
         }
 
         var fractions = new Dictionary<string, (double[], double[])>();
         foreach (var key in new[] { "unique_item_fraction", "distinct_tuple_fraction" })
             if (history[0].ContainsKey(key))
                 AddSeries(fractions, key.Replace('_', ' '), steps, history.Select((h, i) => RunFolder.Number(h, key, $"{source} history[{i}]")));
-        if (fractions.Count > 0) page.Chart(Charts.Lines(fractions, "Semantic-ID uniqueness", "step", "fraction of items"));
+        if (fractions.Count > 0) page.Chart(RunCharts.Lines(fractions, "Semantic-ID uniqueness", "step", "fraction of items"));
     }
 
     /// <summary>Adds a series keeping only the finite points (plotly would draw NaN as a gap or fail on it).</summary>
@@ -83,11 +82,11 @@ internal static class StageOneSections
     static void Heatmaps(HtmlPage page, SemanticIds ids)
     {
         var usage = CodebookMetrics.UsageHistogram(ids.Codes, ids.CodebookSize); // (L, K)
-        page.Chart(Charts.Heatmap(Rows(usage), $"Items per code ({ids.Count} items, {ids.Levels} levels × {ids.CodebookSize} codes)",
-            "code", "level (0 = first)"));
+        page.Chart(RunCharts.Heatmap(Rows(usage), $"Items per code ({ids.Count} items, {ids.Levels} levels × {ids.CodebookSize} codes)",
+            "code", "level (row 0 = level 1)", height: 160 + 60 * ids.Levels));
         if (ids.Levels >= 2)
-            page.Chart(Charts.Heatmap(Rows(CodebookMetrics.CoOccurrence(ids.Codes, 0, 1, ids.CodebookSize)),
-                "Co-occurrence of level-1 and level-2 codes", "level-2 code", "level-1 code"));
+            page.Chart(RunCharts.Heatmap(Rows(CodebookMetrics.CoOccurrence(ids.Codes, 0, 1, ids.CodebookSize)),
+                "Co-occurrence of level-1 and level-2 codes", "level-2 code", "level-1 code", height: 800));
     }
 
     static double[][] Rows(long[,] m) =>
