@@ -49,7 +49,7 @@ public sealed class HtmlPage
             PlotlyJSReference: FSharpOption<PlotlyJSReference>.Some(PlotlyJSReference.NoReference));
         var withoutLibrary = Plotly.NET.Chart.withDisplayOptions(options).Invoke(chart);
         ChartCount++;
-        return Raw($"<div class=\"chart\">{GenericChart.toChartHTML(withoutLibrary)}</div>");
+        return Raw($"<div class=\"chart\">{StableIds(GenericChart.toChartHTML(withoutLibrary), ChartCount)}</div>");
     }
 
     /// <summary>The whole document: title, style, plotly.js inlined once (only when there are charts), then the body.</summary>
@@ -64,6 +64,18 @@ public sealed class HtmlPage
             html.Append("<script type=\"text/javascript\">\n").Append(ScriptSafe(PlotlyJs.Value)).Append("\n</script>\n");
         html.Append("</head>\n<body>\n").Append(body).Append("</body>\n</html>\n");
         return html.ToString();
+    }
+
+    /// <summary>
+    /// Plotly.NET names each chart's div (and its render function) after a fresh GUID; numbering them instead
+    /// makes the same run folder give a byte-identical page.
+    /// </summary>
+    private static string StableIds(string chartHtml, int number)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(chartHtml, "<div id=\"([0-9a-fA-F-]{36})\"");
+        if (!match.Success) return chartHtml;
+        var guid = match.Groups[1].Value;
+        return chartHtml.Replace(guid, $"chart-{number}").Replace(guid.Replace("-", ""), $"chart{number}");
     }
 
     /// <summary>HTML-escapes text for element content and attribute values.</summary>

@@ -78,6 +78,17 @@ public sealed class RunReportTests
     }
 
     [Fact]
+    public void Same_run_folder_gives_a_byte_identical_page()
+    {
+        using var run = new TinyRun();
+        var first = File.ReadAllText(RunReport.Write(run.RunDir, run.Dataset).Path);
+        var second = File.ReadAllText(RunReport.Write(run.RunDir, run.Dataset).Path);
+        Assert.Equal(first, second);
+        Assert.Contains("<div id=\"chart-1\">", first); // numbered, not a fresh GUID per write
+        Assert.Contains($"renderPlotly_chart{FullFixtureCharts}()", first);
+    }
+
+    [Fact]
     public void Missing_stages_are_shown_as_not_run()
     {
         using var run = new TinyRun(withSasRec: false, withTigerHistory: false);
