@@ -94,6 +94,8 @@ else
   done
 fi
 
+"$tool" --version >/dev/null 2>&1 || { echo "setup-jupyter: error: $tool does not start after the FSharp.Core patch; delete artifacts/tools and rerun." >&2; exit 1; }
+
 # 4. Kernel specs (.net-csharp, .net-fsharp, .net-powershell) for this user, pointing at the tool by
 #    absolute path; telemetry off so running a notebook makes no network call of its own.
 specs="$(mktemp -d)"
