@@ -35,13 +35,14 @@ public sealed record TigerPreset(
     public TigerConfig ModelFor(SemanticIdTokenizer tokenizer) => Model with { VocabularySize = tokenizer.VocabularySize };
 
     /// <summary>
-    /// The same preset with <paramref name="steps"/> training steps; validation happens at least at the
-    /// last step. Warm-up is kept (a short run then ends inside the warm-up, which is what a smoke test wants).
+    /// The same preset with <paramref name="steps"/> training steps (training always validates at its last
+    /// step too). Only the step count changes, so a run can later be continued with more steps; warm-up is
+    /// kept (a short run then ends inside the warm-up, which is what a smoke test wants).
     /// </summary>
     public TigerPreset WithSteps(int steps)
     {
         if (steps < 1) throw new ArgumentOutOfRangeException(nameof(steps), steps, "Steps must be ≥ 1.");
-        return this with { Fit = Fit with { MaxSteps = steps, EvalEvery = Math.Min(Fit.EvalEvery, steps) } };
+        return this with { Fit = Fit with { MaxSteps = steps } };
     }
 }
 

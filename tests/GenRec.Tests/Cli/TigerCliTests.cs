@@ -40,6 +40,13 @@ public sealed class TigerCliTests
         Assert.Equal(TinyRun.Users, metrics.RootElement.GetProperty("valid").GetProperty("users").GetInt32());
         Assert.Equal(TinyRun.Users, metrics.RootElement.GetProperty("test").GetProperty("users").GetInt32());
         Assert.Equal(TinyRun.Users, File.ReadAllLines(temp.Combine("run", "predictions_test.tsv")).Length);
+
+        // more --steps continues the same run from checkpoints/last.pt
+        var more = TrainArgs(temp, temp.Combine("ids"));
+        more[Array.IndexOf(more, "--steps") + 1] = "3";
+        (code, output, error) = Run(more);
+        Assert.True(code == 0, error);
+        Assert.Contains("cpu: 3 steps (resumed from 2)", output);
     }
 
     [Fact]
