@@ -11,6 +11,8 @@ public static class CliApp
             DataCommands.Create(),
             EmbedCommand.Create(),
             SemanticIdsCommand.Create(),
+            TrainCommand.Create(),
+            EvaluateCommand.Create(),
             NotebooksCommand.Create(),
         };
 

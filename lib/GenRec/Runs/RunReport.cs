@@ -129,13 +129,13 @@ public static class RunReport
             foreach (var (split, metrics) in new[] { ("valid", model?.Valid), ("test", model?.Test) })
                 rows.Add(MetricRow(name, split, model is null ? null : Path.GetRelativePath(run.Root, model.Source), metrics, $"{name.ToLowerInvariant()}.{split}"));
         rows.Add(MetricRow("TIGER (paper, Beauty)", "test", "Rajput et al. 2023, Table 2", paper, "paper.test"));
-        page.Table(["model", "split", .. SplitMetrics.Keys, "users", "source"], rows, "metrics");
+        page.Table(["model", "split", .. ReportedMetrics.Keys, "users", "source"], rows, "metrics");
     }
 
-    static IReadOnlyList<Cell> MetricRow(string model, string split, string? source, SplitMetrics? metrics, string id)
+    static IReadOnlyList<Cell> MetricRow(string model, string split, string? source, ReportedMetrics? metrics, string id)
     {
         var cells = new List<Cell> { model, split };
-        foreach (var key in SplitMetrics.Keys)
+        foreach (var key in ReportedMetrics.Keys)
         {
             if (metrics?[key] is double v)
                 cells.Add(new Cell(Format(v), "num", new Dictionary<string, string>

@@ -26,7 +26,7 @@ internal static class StageTwoSections
             var validation = RunFolder.Objects(history, "validation", source);
             var validationSteps = Steps(validation, source + " validation");
             var metrics = new Dictionary<string, (double[], double[])>();
-            foreach (var key in SplitMetrics.Keys)
+            foreach (var key in ReportedMetrics.Keys)
                 StageOneSections.AddSeries(metrics, key, validationSteps, validation.Select((v, i) => RunFolder.Number(v, key, $"{source} validation[{i}]")));
             if (metrics.Count > 0) page.Chart(RunCharts.Lines(metrics, $"{name} validation during training", "step", "metric"));
             if (loss.Count == 0 && metrics.Count == 0) page.Raw("<p class=\"not-run\">training_history.json has no entries yet.</p>");

@@ -26,7 +26,7 @@ public sealed class RunReportTests
         var top = JsonNode.Parse(File.ReadAllText(Path.Combine(run.RunDir, "metrics.json")))!;
         var sasrec = JsonNode.Parse(File.ReadAllText(Path.Combine(run.RunDir, "sasrec", "metrics.json")))!;
         var expected = new Dictionary<string, double>();
-        foreach (var key in SplitMetrics.Keys)
+        foreach (var key in ReportedMetrics.Keys)
         {
             expected[$"tiger.valid.{key}"] = top["tiger"]!["valid"]![key]!.GetValue<double>();
             expected[$"tiger.test.{key}"] = top["tiger"]!["test"]![key]!.GetValue<double>();
