@@ -11,6 +11,7 @@ public static class CliApp
             DataCommands.Create(),
             EmbedCommand.Create(),
             SemanticIdsCommand.Create(),
+            SasRecCommand.Create(),
         };
 
     public static int Run(string[] args, TextWriter? stdout = null, TextWriter? stderr = null) =>
