@@ -1,4 +1,4 @@
-// Executes every notebook under notebooks/ top to bottom, shrunk by GENREC_NOTEBOOK_SMALL=1 so the
+// Executes every notebook under notebooks/ top to bottom, shrunk by GENREC_NOTEBOOK_SMALL=1 (unless already set) so the
 // whole suite stays within minutes on 2 cores. A notebook passes when no cell raises an error.
 namespace GenRec.Tests.Notebooks;
 
@@ -20,7 +20,8 @@ public sealed class NotebookTests(ITestOutputHelper output)
     [MemberData(nameof(Notebooks))]
     public async Task Notebook_runs_top_to_bottom_without_errors(string notebook)
     {
-        Environment.SetEnvironmentVariable("GENREC_NOTEBOOK_SMALL", "1");
+        // Shrunk unless the caller chose: GENREC_NOTEBOOK_SMALL=0 runs the notebooks at full size.
+        if (Environment.GetEnvironmentVariable("GENREC_NOTEBOOK_SMALL") is null) Environment.SetEnvironmentVariable("GENREC_NOTEBOOK_SMALL", "1");
         // Notebooks find data the way a user's kernel does (GENREC_DATA_DIR); point it at the real data.
         var dataRoot = GenRec.Tests.Data.RealData.Root()
             ?? throw new InvalidOperationException("The notebooks need the prepared datasets: set GENREC_DATA_DIR (see README, \"Getting the data\").");
