@@ -11,6 +11,9 @@ public static class CliApp
             DataCommands.Create(),
             EmbedCommand.Create(),
             SemanticIdsCommand.Create(),
+            TrainCommand.Create(),
+            EvaluateCommand.Create(),
+            NotebooksCommand.Create(),
         };
 
     public static int Run(string[] args, TextWriter? stdout = null, TextWriter? stderr = null) =>

@@ -1,0 +1,178 @@
+// report.html of one run: a single offline page with the run's configuration, the dataset's statistics,
+// stage 1 (semantic-ID training curves and codebook-usage heatmaps), stage 2 (TIGER / SASRec curves), the
+// metrics table against the TIGER paper, and a few example recommendations with item titles. Everything is
+// read from the run folder of CONTRACT.md; a stage whose files are missing is shown as "not run".
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using GenRec.Data;
+
+namespace GenRec.Runs;
+
+/// <summary>Options of <see cref="RunReport.Write"/>.</summary>
+public sealed record RunReportOptions
+{
+    /// <summary>How many users the example-recommendations section shows.</summary>
+    public int Examples { get; init; } = 5;
+    /// <summary>How many recommended titles each example lists.</summary>
+    public int ExampleTopK { get; init; } = 5;
+    /// <summary>How many of the most recent history items each example lists.</summary>
+    public int ExampleHistory { get; init; } = 10;
+    /// <summary>Page title; default "GenRec run &lt;folder name&gt;".</summary>
+    public string? Title { get; init; }
+    /// <summary>Output file; default report.html inside the run folder.</summary>
+    public string? OutputPath { get; init; }
+}
+
+/// <summary>What <see cref="RunReport.Write"/> produced.</summary>
+/// <param name="Path">Full path of the written HTML file.</param>
+/// <param name="ChartCount">Number of Plotly charts on the page.</param>
+/// <param name="NotRun">Sections shown as "not run" (e.g. "sasrec") because their files are missing.</param>
+public sealed record RunReportResult(string Path, int ChartCount, IReadOnlyList<string> NotRun);
+
+/// <summary>Writes report.html for a run folder.</summary>
+public static class RunReport
+{
+    /// <summary>
+    /// Reads <paramref name="runDir"/> (layout of CONTRACT.md) and writes one self-contained report.html
+    /// (atomically). <paramref name="dataset"/> supplies the statistics and the item titles of the examples;
+    /// without it those two sections say so. Throws <see cref="InvalidDataException"/> naming file and line
+    /// when a present file is malformed.
+    /// </summary>
+    public static RunReportResult Write(string runDir, AmazonDataset? dataset = null, RunReportOptions? options = null)
+    {
+        options ??= new RunReportOptions();
+        var run = new RunFolder(runDir);
+        var page = new HtmlPage();
+        var notRun = new List<string>();
+        var title = options.Title ?? "GenRec run " + Path.GetFileName(run.Root);
+
+        page.Element("h1", title);
+        page.Raw($"<p>Run folder <code>{HtmlPage.Escape(run.Root)}</code> · TIGER: generative retrieval with semantic IDs (Rajput et al., NeurIPS 2023).</p>");
+
+        ConfigSection(page, run, notRun);
+        DatasetSection(page, dataset, notRun);
+        StageOneSections.Write(page, run, notRun);
+        StageTwoSections.Write(page, run, notRun);
+        MetricsSection(page, run);
+        ExampleSection(page, run, dataset, options, notRun);
+
+        var output = Path.GetFullPath(options.OutputPath ?? run.PathOf("report.html"));
+        Directory.CreateDirectory(Path.GetDirectoryName(output)!);
+        var temporary = output + "." + Guid.NewGuid().ToString("N") + ".tmp";
+        try
+        {
+            File.WriteAllText(temporary, page.ToHtml(title), new UTF8Encoding(false));
+            File.Move(temporary, output, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temporary)) File.Delete(temporary);
+        }
+        return new RunReportResult(output, page.ChartCount, notRun);
+    }
+
+    /// <summary>Appends a "not run" line for a section and remembers its name.</summary>
+    internal static void NotRun(HtmlPage page, List<string> notRun, string section, string why)
+    {
+        notRun.Add(section);
+        page.Raw($"<p class=\"not-run\" data-section=\"{HtmlPage.Escape(section)}\">not run — {HtmlPage.Escape(why)}</p>");
+    }
+
+    /// <summary>Invariant short number text: 4 decimals for metrics in [0, 1], else general format.</summary>
+    internal static string Format(double value) =>
+        double.IsNaN(value) ? "NaN"
+        : Math.Abs(value) < 1 && value != 0 && Math.Abs(value) >= 1e-4 ? value.ToString("0.0000", CultureInfo.InvariantCulture)
+        : value.ToString("G6", CultureInfo.InvariantCulture);
+
+    static void ConfigSection(HtmlPage page, RunFolder run, List<string> notRun)
+    {
+        page.Element("h2", "Configuration");
+        var config = run.ReadJsonOrNull("config.json");
+        if (config is null) { NotRun(page, notRun, "config", $"no config.json in {run.Root}"); return; }
+        var rows = new List<IReadOnlyList<Cell>>();
+        Flatten(config, "", rows);
+        page.Table(["setting", "value"], rows, "config");
+    }
+
+    /// <summary>Nested JSON as (dotted.path, value) rows; arrays of scalars stay on one row.</summary>
+    static void Flatten(JsonNode? node, string prefix, List<IReadOnlyList<Cell>> rows)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var (key, value) in obj) Flatten(value, prefix.Length == 0 ? key : prefix + "." + key, rows);
+                break;
+            case JsonArray array when array.Any(e => e is JsonObject or JsonArray):
+                for (int i = 0; i < array.Count; i++) Flatten(array[i], $"{prefix}[{i}]", rows);
+                break;
+            default:
+                rows.Add([prefix, node is JsonValue v && v.TryGetValue<string>(out var s) ? s : node?.ToJsonString() ?? "null"]);
+                break;
+        }
+    }
+
+    static void DatasetSection(HtmlPage page, AmazonDataset? dataset, List<string> notRun)
+    {
+        page.Element("h2", "Dataset");
+        if (dataset is null) { NotRun(page, notRun, "dataset", "no dataset was given to the report writer"); return; }
+        var stats = DatasetStatistics.Compute(dataset);
+        page.Table(["statistic", "value"], stats.Rows().Select(r => (IReadOnlyList<Cell>)[r.Statistic, new Cell(r.Value, "num")]), "dataset");
+    }
+
+    static void MetricsSection(HtmlPage page, RunFolder run)
+    {
+        page.Element("h2", "Metrics");
+        var (tiger, sasrec, paper) = RunMetricsTable.Read(run);
+        var rows = new List<IReadOnlyList<Cell>>();
+        foreach (var (name, model) in new[] { ("TIGER", tiger), ("SASRec", sasrec) })
+            foreach (var (split, metrics) in new[] { ("valid", model?.Valid), ("test", model?.Test) })
+                rows.Add(MetricRow(name, split, model is null ? null : Path.GetRelativePath(run.Root, model.Source), metrics, $"{name.ToLowerInvariant()}.{split}"));
+        rows.Add(MetricRow("TIGER (paper, Beauty)", "test", "Rajput et al. 2023, Table 2", paper, "paper.test"));
+        page.Table(["model", "split", .. ReportedMetrics.Keys, "users", "source"], rows, "metrics");
+    }
+
+    static IReadOnlyList<Cell> MetricRow(string model, string split, string? source, ReportedMetrics? metrics, string id)
+    {
+        var cells = new List<Cell> { model, split };
+        foreach (var key in ReportedMetrics.Keys)
+        {
+            if (metrics?[key] is double v)
+                cells.Add(new Cell(Format(v), "num", new Dictionary<string, string>
+                {
+                    ["metric"] = $"{id}.{key}",
+                    ["value"] = v.ToString("R", CultureInfo.InvariantCulture),
+                }));
+            else cells.Add(new Cell(metrics is null ? "not run" : "—", metrics is null ? "not-run" : "num"));
+        }
+        cells.Add(new Cell(metrics?.Users is double u ? u.ToString("N0", CultureInfo.InvariantCulture) : "", "num"));
+        cells.Add(source ?? "not run");
+        return cells;
+    }
+
+    static void ExampleSection(HtmlPage page, RunFolder run, AmazonDataset? dataset, RunReportOptions options, List<string> notRun)
+    {
+        page.Element("h2", "Example recommendations (TIGER, test)");
+        var path = new[] { run.PathOf("predictions_test.tsv"), run.PathOf(RunFolder.TigerDir, "predictions_test.tsv") }.FirstOrDefault(File.Exists);
+        if (path is null) { NotRun(page, notRun, "examples", "no predictions_test.tsv"); return; }
+        if (dataset is null) { NotRun(page, notRun, "examples", "no dataset was given, so items have no titles"); return; }
+        var examples = RecommendationExamples.Pick(dataset, path, options.Examples, options.ExampleTopK, options.ExampleHistory);
+        page.Raw($"<p>Users from <code>{HtmlPage.Escape(Path.GetRelativePath(run.Root, path))}</code>; the held-out test item is marked when it is among the top {options.ExampleTopK}.</p>");
+        var rows = examples.Select(e => (IReadOnlyList<Cell>)
+        [
+            new Cell(e.UserId.ToString(CultureInfo.InvariantCulture), "num"),
+            new Cell(OrderedList(e.History.Select(Title)), IsHtml: true),
+            new Cell(OrderedList(e.Recommended.Select(id => (Title(id), id == e.Target))), IsHtml: true,
+                Data: new Dictionary<string, string> { ["hit"] = e.Hit ? "true" : "false" }),
+            new Cell(Title(e.Target), e.Hit ? "hit" : null),
+        ]);
+        page.Table(["user", $"history (last {options.ExampleHistory}, oldest first)", $"top {options.ExampleTopK}", "held-out item"], rows, "examples");
+
+        string Title(int id) => RecommendationExamples.Title(dataset, id);
+    }
+
+    static string OrderedList(IEnumerable<string> items) => OrderedList(items.Select(i => (i, false)));
+
+    static string OrderedList(IEnumerable<(string Text, bool Hit)> items) =>
+        "<ol>" + string.Concat(items.Select(i => i.Hit ? $"<li class=\"hit\">✔ {HtmlPage.Escape(i.Text)}</li>" : $"<li>{HtmlPage.Escape(i.Text)}</li>")) + "</ol>";
+}

@@ -1,0 +1,114 @@
+// The final evaluation of a TIGER run folder (CONTRACT.md): the best checkpoint decodes every validation
+// and/or test user with constrained beam search (TIGER §4.1: leave-one-out, Recall and NDCG at 5 and 10
+// over all users), writing predictions_valid.tsv / predictions_test.tsv (user → top-10 item ids) and
+// metrics.json. The metrics are computed from exactly the ranked lists written to the TSV, so anyone can
+// recompute them from the files.
+using System.Diagnostics;
+using GenRec.Data;
+using GenRec.Evaluation;
+using GenRec.Tiger;
+using TorchSharp;
+
+namespace GenRec.Runs;
+
+/// <summary>Which leave-one-out targets to evaluate.</summary>
+public enum EvaluationSplit { Valid, Test, Both }
+
+/// <summary>Metrics of one split as metrics.json stores them.</summary>
+public sealed record SplitMetrics(
+    [property: System.Text.Json.Serialization.JsonPropertyName("recall@5")] double Recall5,
+    [property: System.Text.Json.Serialization.JsonPropertyName("recall@10")] double Recall10,
+    [property: System.Text.Json.Serialization.JsonPropertyName("ndcg@5")] double Ndcg5,
+    [property: System.Text.Json.Serialization.JsonPropertyName("ndcg@10")] double Ndcg10,
+    int Users)
+{
+    public static SplitMetrics From(EvaluationResult r) => new(r.Recall5, r.Recall10, r.Ndcg5, r.Ndcg10, r.Users);
+}
+
+/// <summary>metrics.json of a TIGER run folder.</summary>
+public sealed record TigerMetrics(
+    string Model,
+    SplitMetrics? Valid,
+    SplitMetrics? Test,
+    double TrainWallSeconds,
+    double EvaluateWallSeconds,
+    string Checkpoint,
+    int CheckpointStep,
+    int BeamWidth,
+    string Preset,
+    long Seed,
+    string Dataset)
+{
+    public const string FileName = "metrics.json";
+}
+
+/// <summary>Evaluates a trained run folder.</summary>
+public static class TigerEvaluation
+{
+    /// <summary>Predictions file of a split ("valid" or "test").</summary>
+    public static string PredictionsFile(string split) => $"predictions_{split}.tsv";
+
+    /// <summary>
+    /// Decodes the chosen split(s) with checkpoints/best.pt (last.pt when there is no best) and writes the
+    /// predictions and metrics.json; a split not evaluated now keeps its entry from an earlier metrics.json.
+    /// <paramref name="dataset"/> must be the run's dataset.
+    /// </summary>
+    public static TigerMetrics Run(string runDirectory, AmazonDataset dataset, EvaluationSplit split = EvaluationSplit.Both,
+        Action<TigerProgress>? progress = null, string? device = null)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        if (!Directory.Exists(runDirectory)) throw new DirectoryNotFoundException($"Run folder not found: {runDirectory}");
+        var config = TigerRunConfig.Load(runDirectory);
+        if (config.Dataset != dataset.Name)
+            throw new ArgumentException($"{runDirectory} was trained on dataset \"{config.Dataset}\", not \"{dataset.Name}\".");
+        var checkpoints = Path.Combine(runDirectory, TigerTraining.CheckpointFolder);
+        var checkpoint = new[] { TigerTraining.BestCheckpoint, TigerTraining.LastCheckpoint }.Select(f => Path.Combine(checkpoints, f)).FirstOrDefault(File.Exists)
+            ?? throw new FileNotFoundException($"{checkpoints} has neither {TigerTraining.BestCheckpoint} nor {TigerTraining.LastCheckpoint}: train first (`genrec train --out {runDirectory}`).");
+
+        progress?.Invoke(new TigerProgress(TigerPhase.Loading, 0, 1, Message: $"checkpoint {checkpoint}"));
+        var data = TigerTraining.LoadData(dataset, config.SemanticIds, config.UserBuckets, config.Trainer.MaxHistoryItems);
+        using var model = TigerCheckpoint.LoadModel(checkpoint);
+        if (model.Config != config.Model)
+            throw new InvalidDataException($"{checkpoint}: model configuration differs from {TigerRunConfig.FileName}.");
+        model.to(TorchDevice.Pick(device));
+        var history = TigerHistory.LoadOrEmpty(runDirectory);
+        // best.pt is written at the best validation, last.pt at the last step: the history knows both steps
+        var checkpointStep = Path.GetFileName(checkpoint) == TigerTraining.BestCheckpoint
+            ? history.Best?.Step ?? 0
+            : history.Train.Count > 0 ? history.Train[^1].Step : 0;
+
+        var previous = File.Exists(Path.Combine(runDirectory, TigerMetrics.FileName)) ? RunFiles.ReadJson<TigerMetrics>(Path.Combine(runDirectory, TigerMetrics.FileName)) : null;
+        var clock = Stopwatch.StartNew();
+        SplitMetrics? valid = split == EvaluationSplit.Test ? previous?.Valid : Evaluate("valid", data.Validation);
+        SplitMetrics? test = split == EvaluationSplit.Valid ? previous?.Test : Evaluate("test", data.Test);
+        var metrics = new TigerMetrics("tiger", valid, test, history.Seconds, Math.Round(clock.Elapsed.TotalSeconds, 3),
+            Path.GetRelativePath(runDirectory, checkpoint), checkpointStep, config.EvalBeamWidth, config.Preset, config.Seed, config.Dataset);
+        RunFiles.WriteJson(Path.Combine(runDirectory, TigerMetrics.FileName), metrics);
+        return metrics;
+
+        SplitMetrics Evaluate(string name, IReadOnlyList<TigerExample> examples)
+        {
+            var phase = new TigerProgress(TigerPhase.Evaluating, 0, examples.Count, Message: name);
+            progress?.Invoke(phase);
+            var search = new ConstrainedBeamSearch(model, data.Tokenizer);
+            var options = new BeamSearchOptions(BeamWidth: config.EvalBeamWidth, TopK: 10, Constrained: true, BatchSize: config.Fit.EvalBatchSize);
+            var evaluator = new Evaluator();
+            var predictions = new List<(int, IReadOnlyList<int>)>(examples.Count);
+            for (var start = 0; start < examples.Count; start += options.BatchSize)
+            {
+                var chunk = examples.Skip(start).Take(options.BatchSize).ToList();
+                var sources = chunk.Select(e => data.Tokenizer.EncodeHistory(e.History, config.Trainer.MaxHistoryItems,
+                    config.Trainer.UseUserToken ? e.UserId : null)).ToList();
+                var beams = search.Search(sources, options);
+                for (var i = 0; i < chunk.Count; i++)
+                {
+                    evaluator.Add(chunk[i].UserId, beams.Users[i].ItemIds, chunk[i].Target);
+                    predictions.Add((chunk[i].UserId, beams.Users[i].ItemIds));
+                }
+                progress?.Invoke(phase with { Done = start + chunk.Count });
+            }
+            PredictionsTsv.Write(Path.Combine(runDirectory, PredictionsFile(name)), predictions);
+            return SplitMetrics.From(evaluator.Result());
+        }
+    }
+}

@@ -1,0 +1,73 @@
+// `genrec notebooks` through real Jupyter: notebooks/01-data.ipynb executed small by nbconvert under the
+// .NET kernel must come back with outputs and its Plotly chart; a missing kernel setup is one error line
+// naming scripts/setup-jupyter.sh; and the output counter itself is checked on a hand-written notebook.
+using GenRec.Cli.Commands;
+using GenRec.Runs;
+using GenRec.Tests.TestSupport;
+
+namespace GenRec.Tests.Cli;
+
+[Collection("notebooks")] // one kernel at a time: notebooks are the heaviest tests on 2 cores
+public sealed class NotebooksCommandTests(ITestOutputHelper output)
+{
+    static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var code = CliApp.Run(args, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    [Fact]
+    public void Notebooks_command_executes_01_data_with_jupyter_and_keeps_its_chart()
+    {
+        var dataRoot = GenRec.Tests.Data.RealData.Root()
+            ?? throw new InvalidOperationException("notebooks/01-data.ipynb needs the prepared datasets: set GENREC_DATA_DIR (see README, \"Getting the data\").");
+        using var temp = new TempDirectory("genrec-nbexec");
+        var (code, stdout, stderr) = Run("notebooks", "--out", temp.Path, "--small", "--only", "01-data.ipynb", "--data-dir", dataRoot);
+        output.WriteLine(stdout + stderr);
+        // Not a skip: without the kernel this fails with the command's own instruction (run scripts/setup-jupyter.sh).
+        Assert.True(code == 0, $"genrec notebooks failed (exit {code}): {stderr}");
+
+        var executed = Path.Combine(temp.Path, "01-data.ipynb");
+        var (codeCells, charts) = NotebookExecution.CountOutputs(executed);
+        Assert.Equal(File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "notebooks", "01-data.ipynb")).Split("\"cell_type\": \"code\"").Length - 1, codeCells);
+        Assert.True(charts >= 1, "the executed 01-data.ipynb has no Plotly chart output");
+        Assert.Contains("1 notebook(s) executed", stdout);
+    }
+
+    [Fact]
+    public void Missing_kernel_is_one_error_line_naming_the_setup_script()
+    {
+        using var temp = new TempDirectory("genrec-nbexec");
+        var (code, _, stderr) = Run("notebooks", "--out", temp.Path, "--kernel", "no-such-kernel-xyz");
+        Assert.Equal(1, code);
+        var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("error: ", line);
+        Assert.Contains(NotebookExecution.SetupScript, line);
+
+        var missingJupyter = Assert.Throws<JupyterSetupException>(() =>
+            NotebookExecution.CheckSetup(new NotebookExecutionOptions { Jupyter = temp.Combine("no-jupyter-here") }));
+        Assert.Contains(NotebookExecution.SetupScript, missingJupyter.Message);
+    }
+
+    [Fact]
+    public void Output_counter_finds_plotly_charts_and_rejects_error_outputs()
+    {
+        using var temp = new TempDirectory("genrec-nbexec");
+        const string chart = """{"output_type": "execute_result", "data": {"text/html": ["<div id=\"a\"></div><script>", "Plotly.newPlot('a', [], {});</script>"]}}""";
+        const string text = """{"output_type": "display_data", "data": {"text/plain": ["42"]}}""";
+        var good = temp.Write("good.ipynb", Notebook($"[{chart}]", $"[{text}]", "[]"));
+        Assert.Equal((3, 1), NotebookExecution.CountOutputs(good));
+
+        var bad = temp.Write("bad.ipynb", Notebook($"[{text}]", """[{"output_type": "error", "ename": "Boom", "evalue": "it broke", "traceback": []}]"""));
+        var error = Assert.Throws<NotebookExecutionException>(() => NotebookExecution.CountOutputs(bad));
+        Assert.Contains("cell 2", error.Message);
+        Assert.Contains("Boom: it broke", error.Message);
+    }
+
+    static string Notebook(params string[] outputs) =>
+        "{\"cells\": [{\"cell_type\": \"markdown\", \"metadata\": {}, \"source\": [\"# t\"]}, " +
+        string.Join(", ", outputs.Select(o => $"{{\"cell_type\": \"code\", \"metadata\": {{}}, \"source\": [\"1\"], \"outputs\": {o}}}")) +
+        "], \"metadata\": {}, \"nbformat\": 4, \"nbformat_minor\": 5}";
+}

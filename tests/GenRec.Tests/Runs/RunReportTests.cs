@@ -1,0 +1,159 @@
+// RunReport on a generated run folder: the metric numbers on the page are the ones in metrics.json (parsed
+// back out of the HTML), plotly.js is inlined exactly once with no network reference, the codebook heatmap
+// holds the hand-computed per-code counts from semantic_ids.parquet, missing stages read "not run", examples
+// mark hits with titles, and a malformed metrics.json fails naming file and line.
+using System.Globalization;
+using System.Net;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using GenRec.Runs;
+
+namespace GenRec.Tests.Runs;
+
+public sealed class RunReportTests
+{
+    /// <summary>Charts of the full fixture: stage 1 = 4 curves + 2 heatmaps; TIGER = loss, learning rate, validation.</summary>
+    internal const int FullFixtureCharts = 9;
+
+    [Fact]
+    public void Metrics_on_the_page_are_the_numbers_in_metrics_json()
+    {
+        using var run = new TinyRun();
+        var result = RunReport.Write(run.RunDir, run.Dataset);
+        var html = File.ReadAllText(result.Path);
+        var cells = MetricCells(html);
+
+        var top = JsonNode.Parse(File.ReadAllText(Path.Combine(run.RunDir, "metrics.json")))!;
+        var sasrec = JsonNode.Parse(File.ReadAllText(Path.Combine(run.RunDir, "sasrec", "metrics.json")))!;
+        var expected = new Dictionary<string, double>();
+        foreach (var key in ReportedMetrics.Keys)
+        {
+            expected[$"tiger.valid.{key}"] = top["tiger"]!["valid"]![key]!.GetValue<double>();
+            expected[$"tiger.test.{key}"] = top["tiger"]!["test"]![key]!.GetValue<double>();
+            expected[$"sasrec.valid.{key}"] = sasrec["valid"]![key]!.GetValue<double>();
+            expected[$"sasrec.test.{key}"] = sasrec["test"]![key]!.GetValue<double>();
+            expected[$"paper.test.{key}"] = top["paper"]![key]!.GetValue<double>();
+        }
+        Assert.Equal(expected.Keys.Order(), cells.Keys.Order());
+        foreach (var (id, value) in expected)
+        {
+            Assert.Equal(value, cells[id].Value); // full precision attribute
+            Assert.Equal(value, cells[id].Shown, 4); // the 4-decimal text a reader sees
+        }
+        // Independent hand values: TIGER test recall@5 = 2/3 (users 1 and 3 hit), NDCG@5 = (1 + 1/log2 3)/3.
+        Assert.Equal(2.0 / 3, cells["tiger.test.recall@5"].Value, 12);
+        Assert.Equal((1 + 1 / Math.Log2(3)) / 3, cells["tiger.test.ndcg@5"].Value, 12);
+        Assert.Equal(0.0648, cells["paper.test.recall@10"].Value);
+    }
+
+    [Fact]
+    public void Plotly_js_is_inlined_once_and_nothing_is_loaded_from_the_network()
+    {
+        using var run = new TinyRun();
+        var result = RunReport.Write(run.RunDir, run.Dataset);
+        var html = File.ReadAllText(result.Path);
+
+        Assert.Equal(FullFixtureCharts, result.ChartCount);
+        var body = html[html.IndexOf("</head>", StringComparison.Ordinal)..]; // plotly.js itself mentions newPlot
+        Assert.Equal(FullFixtureCharts, Regex.Matches(body, "Plotly\\.newPlot\\(").Count);
+        Assert.Equal(FullFixtureCharts, Regex.Matches(html, "<div class=\"chart\">").Count);
+        // The library's opening text appears once: one copy of plotly.js for all charts.
+        var libraryStart = HtmlPage.PlotlyJs.Value[..200];
+        Assert.Equal(1, Regex.Matches(html, Regex.Escape(libraryStart)).Count);
+        Assert.Equal(1, Regex.Matches(html, "<script type=\"text/javascript\">\n").Count);
+        Assert.DoesNotMatch("<script[^>]+src=", html);
+        Assert.DoesNotContain("cdn.plot.ly", body); // (plotly.js itself names the CDN as a default it never uses here)
+        Assert.InRange(html.Length, HtmlPage.PlotlyJs.Value.Length, HtmlPage.PlotlyJs.Value.Length + 1_000_000);
+    }
+
+    [Fact]
+    public void Codebook_heatmap_holds_per_code_counts_from_the_parquet_file()
+    {
+        using var run = new TinyRun();
+        var html = File.ReadAllText(RunReport.Write(run.RunDir, run.Dataset).Path);
+        // Items per code, by hand from TinyRun.Codes: level 1 codes {0,0,1,0} → [3,1,0]; level 2 {1,2,1,1} → [0,3,1].
+        Assert.Contains("\"z\":[[3.0,1.0,0.0],[0.0,3.0,1.0]]", html);
+        // Level-1 × level-2 pairs: (0,1) twice, (0,2) once, (1,1) once.
+        Assert.Contains("\"z\":[[0.0,2.0,1.0],[0.0,1.0,0.0],[0.0,0.0,0.0]]", html);
+    }
+
+    [Fact]
+    public void Same_run_folder_gives_a_byte_identical_page()
+    {
+        using var run = new TinyRun();
+        var first = File.ReadAllText(RunReport.Write(run.RunDir, run.Dataset).Path);
+        var second = File.ReadAllText(RunReport.Write(run.RunDir, run.Dataset).Path);
+        Assert.Equal(first, second);
+        Assert.Contains("<div id=\"chart-1\">", first); // numbered, not a fresh GUID per write
+        Assert.Contains($"renderPlotly_chart{FullFixtureCharts}()", first);
+    }
+
+    [Fact]
+    public void Missing_stages_are_shown_as_not_run()
+    {
+        using var run = new TinyRun(withSasRec: false, withTigerHistory: false);
+        File.Delete(Path.Combine(run.RunDir, "config.json"));
+        var result = RunReport.Write(run.RunDir, dataset: null);
+        var html = File.ReadAllText(result.Path);
+
+        Assert.Equal(["config", "dataset", "tiger", "sasrec", "examples"], result.NotRun);
+        foreach (var section in result.NotRun) Assert.Contains($"data-section=\"{section}\">not run", html);
+        Assert.Equal(6, result.ChartCount); // stage 1 only
+        var cells = MetricCells(html);
+        Assert.DoesNotContain(cells.Keys, k => k.StartsWith("sasrec.", StringComparison.Ordinal));
+        Assert.Equal(8, Regex.Matches(html, "<td class=\"not-run\">not run</td>").Count); // SASRec valid + test rows: 4 metrics each
+        Assert.True(cells.ContainsKey("tiger.test.ndcg@10"));
+    }
+
+    [Fact]
+    public void Empty_run_folder_still_gives_a_page_with_the_paper_row()
+    {
+        using var temp = new TestSupport.TempDirectory();
+        var result = RunReport.Write(temp.Path);
+        var html = File.ReadAllText(result.Path);
+        Assert.Equal(0, result.ChartCount);
+        Assert.DoesNotContain("<script", html); // no charts, no plotly.js
+        Assert.Equal(RunMetricsTable.PaperBeauty.Ndcg5, MetricCells(html)["paper.test.ndcg@5"].Value);
+        Assert.Contains("semantic-ids", result.NotRun);
+    }
+
+    [Fact]
+    public void Examples_show_titles_and_mark_the_held_out_item_when_recommended()
+    {
+        using var run = new TinyRun();
+        var examples = RecommendationExamples.Pick(run.Dataset, Path.Combine(run.RunDir, "predictions_test.tsv"), count: 3, topK: 5, historyLength: 10);
+        // Hits first (users 1 and 3, file order), then the miss (user 2).
+        Assert.Equal([1, 3, 2], examples.Select(e => e.UserId));
+        Assert.Equal([true, true, false], examples.Select(e => e.Hit));
+        Assert.Equal([2, 1, 4, 3], examples[1].History); // user 3: 2 1 4 3 | 2
+
+        var html = WebUtility.HtmlDecode(File.ReadAllText(RunReport.Write(run.RunDir, run.Dataset).Path));
+        Assert.Contains("<li class=\"hit\">✔ Café Soap</li>", html); // user 1's top item is its held-out item 4
+        Assert.Contains("<li>Nail \"Gloss\"</li>", html);
+        Assert.Contains("(item 2, no title)", html);
+    }
+
+    [Fact]
+    public void Malformed_metrics_json_fails_naming_file_and_line()
+    {
+        using var run = new TinyRun();
+        var path = Path.Combine(run.RunDir, "tiger", "metrics.json");
+        File.WriteAllText(path, "{\n  \"valid\": {\"recall@5\": 0.1,\n  \"test\": oops\n}");
+        File.Delete(Path.Combine(run.RunDir, "metrics.json")); // so the stage file is the one read
+        var error = Assert.Throws<InvalidDataException>(() => RunReport.Write(run.RunDir, run.Dataset));
+        Assert.Contains(path + ":3:", error.Message);
+
+        File.WriteAllText(path, "{\"valid\": {\"recall@5\": \"high\"}}");
+        error = Assert.Throws<InvalidDataException>(() => RunReport.Write(run.RunDir, run.Dataset));
+        Assert.Contains(path, error.Message);
+        Assert.Contains("\"recall@5\" must be a number", error.Message);
+        Assert.False(File.Exists(Path.Combine(run.RunDir, "report.html"))); // nothing half-written
+    }
+
+    /// <summary>data-metric id → (full-precision data-value, the number shown in the cell).</summary>
+    internal static Dictionary<string, (double Value, double Shown)> MetricCells(string html) =>
+        Regex.Matches(html, "<td class=\"num\" data-metric=\"([^\"]+)\" data-value=\"([^\"]+)\">([^<]+)</td>")
+            .ToDictionary(m => m.Groups[1].Value, m => (
+                double.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture),
+                double.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture)));
+}

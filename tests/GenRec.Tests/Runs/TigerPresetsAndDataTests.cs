@@ -1,0 +1,61 @@
+// The presets carry the paper's numbers (paper) and valid settings (cpu); the stage-2 data helpers build
+// the tokenizer from stored semantic IDs, refuse IDs of another dataset, and draw a seeded subset.
+using GenRec.Quantization;
+using GenRec.Runs;
+using GenRec.Tests.TestSupport;
+using GenRec.Tiger;
+
+namespace GenRec.Tests.Runs;
+
+public sealed class TigerPresetsAndDataTests
+{
+    [Fact]
+    public void Paper_preset_has_the_papers_sizes_and_schedule()
+    {
+        var p = TigerPresets.Get("paper");
+        Assert.Equal((128, 6, 64, 1024, 4, 4, 0.1), (p.Model.DModel, p.Model.NumHeads, p.Model.DKv, p.Model.DFf, p.Model.EncoderLayers, p.Model.DecoderLayers, p.Model.Dropout));
+        Assert.Equal((256, 0.01, 10_000), (p.Trainer.BatchSize, p.Trainer.LearningRate, p.Trainer.WarmupSteps));
+        Assert.Equal(200_000, p.Fit.MaxSteps);
+        Assert.Equal(20, p.EvalBeamWidth);
+    }
+
+    [Fact]
+    public void Every_preset_resolves_to_a_valid_model_and_WithSteps_changes_only_the_step_count()
+    {
+        var tokenizer = new SemanticIdTokenizer([null, [0, 1], [1, 0]], [2, 2]);
+        foreach (var name in TigerPresets.Names)
+        {
+            var preset = TigerPresets.Get(name);
+            preset.ModelFor(tokenizer).Validate();
+            Assert.Equal(tokenizer.VocabularySize, preset.ModelFor(tokenizer).VocabularySize);
+            Assert.True(preset.EvalBeamWidth >= 10 && preset.Fit.EvalBeamWidth >= 10);
+            var short3 = preset.WithSteps(3);
+            Assert.Equal(3, short3.Fit.MaxSteps);
+            Assert.Equal(preset with { Fit = preset.Fit with { MaxSteps = 3 } }, short3);   // nothing else changes, so a run can be continued
+        }
+    }
+
+    [Fact]
+    public void Tokenizer_from_stored_ids_appends_the_dedup_level_and_rejects_ids_of_another_dataset()
+    {
+        var ids = SemanticIds.FromCodes([1, 2, 3], new[,] { { 0, 1 }, { 0, 1 }, { 2, 0 } }, codebookSize: 3);
+        var tokenizer = TigerData.BuildTokenizer(ids, itemCount: 3);
+        Assert.Equal([3, 3, 2], tokenizer.CodebookSizes);   // K, K, de-dup positions 0..1
+        // item 2 shares (0, 1) with item 1: de-dup 1 → tokens 3+0, 6+1, 9+1
+        Assert.Equal([3, 7, 10], tokenizer.EncodeItem(2));
+        Assert.Contains("outside the dataset's 1..2", Assert.Throws<InvalidDataException>(() => TigerData.BuildTokenizer(ids, itemCount: 2)).Message);
+        Assert.Contains("first: item 4", Assert.Throws<InvalidDataException>(() => TigerData.BuildTokenizer(ids, itemCount: 5)).Message);
+    }
+
+    [Fact]
+    public void Subset_is_seeded_ordered_and_the_requested_size()
+    {
+        var examples = Enumerable.Range(1, 50).Select(u => new TigerExample(u, [1], 2)).ToList();
+        var a = TigerData.Subset(examples, 10, seed: 3);
+        Assert.Equal(10, a.Count);
+        Assert.Equal(a.Select(e => e.UserId), TigerData.Subset(examples, 10, seed: 3).Select(e => e.UserId));
+        Assert.Equal(a.Select(e => e.UserId).Order(), a.Select(e => e.UserId));
+        Assert.NotEqual(a.Select(e => e.UserId), TigerData.Subset(examples, 10, seed: 4).Select(e => e.UserId));
+        Assert.Same(examples, TigerData.Subset(examples, 0, seed: 3));
+    }
+}
