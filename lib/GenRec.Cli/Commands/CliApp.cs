@@ -14,6 +14,7 @@ public static class CliApp
             TrainCommand.Create(),
             EvaluateCommand.Create(),
             NotebooksCommand.Create(),
+            SasRecCommand.Create(),
         };
 
     public static int Run(string[] args, TextWriter? stdout = null, TextWriter? stderr = null) =>
