@@ -128,7 +128,7 @@ public sealed class TigerTrainer : IDisposable
         if (!float.IsFinite(lossValue))
             throw Diverged($"loss is {lossValue}");
         loss.backward();
-        var norm = nn.utils.clip_grad_norm_(model.parameters(), Config.GradientClipNorm > 0 ? Config.GradientClipNorm : double.MaxValue);
+        var norm = nn.utils.clip_grad_norm_(model.parameters(), Config.GradientClipNorm > 0 ? Config.GradientClipNorm : float.MaxValue); // LibTorch takes max_norm as a float: double.MaxValue overflows
         if (!double.IsFinite(norm))
         {
             optimizer.zero_grad();

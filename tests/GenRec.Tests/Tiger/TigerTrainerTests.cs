@@ -108,6 +108,21 @@ public class TigerTrainerTests
     }
 
     [Fact]
+    public void Without_clipping_a_step_updates_the_parameters_like_an_unclipped_optimizer()
+    {
+        // GradientClipNorm 0 means "no clipping"; a step must run (LibTorch takes max_norm as a float) and
+        // update exactly as much as with a clip norm far above the gradient norm.
+        var (tokenizer, examples) = Synthetic();
+        var config = new TigerTrainerConfig(BatchSize: 30, LearningRate: 1e-2, WarmupSteps: 1, GradientClipNorm: 0, Seed: 3);
+        using var unclipped = new TigerModel(TinyTiger.Config(tokenizer.VocabularySize), 4);
+        using var loose = new TigerModel(TinyTiger.Config(tokenizer.VocabularySize), 4);
+        using (var trainer = new TigerTrainer(unclipped, tokenizer, examples, config)) Assert.True(double.IsFinite(trainer.TrainStep()));
+        using (var trainer = new TigerTrainer(loose, tokenizer, examples, config with { GradientClipNorm = 1e6 })) trainer.TrainStep();
+        foreach (var (a, b) in unclipped.parameters().Zip(loose.parameters()))
+            Assert.True(a.allclose(b, rtol: 1e-5, atol: 1e-7));
+    }
+
+    [Fact]
     public void A_tiny_model_learns_a_deterministic_next_item_rule_to_recall_at_1_of_1()
     {
         var (tokenizer, examples) = Synthetic();
