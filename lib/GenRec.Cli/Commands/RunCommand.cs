@@ -23,10 +23,9 @@ public static class RunCommand
         var tigerSteps = new Option<int?>("--tiger-steps") { Description = "Override the preset's TIGER training steps." };
         var sasrecEpochs = new Option<int?>("--sasrec-epochs") { Description = "Override the SASRec control's epochs." };
         var noSasRec = new Option<bool>("--no-sasrec") { Description = "Skip the SASRec control." };
-        var maxEvalUsers = new Option<int?>("--eval-users") { Description = "Evaluate only the first N users of each split (quick looks; reported runs use all)." };
         var command = new Command("run", "Run the whole pipeline (embeddings → semantic IDs → TIGER → evaluation → report) into one folder.")
         {
-            dataset, dataDir, cacheDir, preset, seed, output, device, method, rqvaeSteps, tigerSteps, sasrecEpochs, noSasRec, maxEvalUsers,
+            dataset, dataDir, cacheDir, preset, seed, output, device, method, rqvaeSteps, tigerSteps, sasrecEpochs, noSasRec,
         };
         command.SetAction(parse =>
         {
@@ -43,8 +42,7 @@ public static class RunCommand
                 RqVaeSteps: parse.GetValue(rqvaeSteps),
                 TigerSteps: parse.GetValue(tigerSteps),
                 SasRecEpochs: parse.GetValue(sasrecEpochs),
-                SasRec: !parse.GetValue(noSasRec),
-                EvaluationUsers: parse.GetValue(maxEvalUsers));
+                SasRec: !parse.GetValue(noSasRec));
             return RunPipeline.Execute(options, parse.InvocationConfiguration.Output);
         });
         return command;
@@ -54,4 +52,4 @@ public static class RunCommand
 /// <summary>Everything `genrec run` was asked for, before defaults of the stages are resolved.</summary>
 public sealed record RunOptions(
     string Dataset, string? DataDir, string? CacheDir, string Preset, long Seed, string OutDir, string Device,
-    string SemanticIdMethod, int? RqVaeSteps, int? TigerSteps, int? SasRecEpochs, bool SasRec, int? EvaluationUsers);
+    string SemanticIdMethod, int? RqVaeSteps, int? TigerSteps, int? SasRecEpochs, bool SasRec);

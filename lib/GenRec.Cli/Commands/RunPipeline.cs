@@ -57,7 +57,6 @@ public static class RunPipeline
             ["semantic_ids"] = stage1.DeepClone(),
             ["tiger"] = StageTwo.TigerConfigJson(options),
             ["sasrec"] = options.SasRec ? StageTwo.SasRecConfigJson(options) : null,
-            ["evaluation_users"] = options.EvaluationUsers,
         };
         RunStages.CheckOrWriteConfig(runDir, config);
 
@@ -74,6 +73,7 @@ public static class RunPipeline
             if (RunStages.IsDone(shared, stage1Fingerprint)) status = "cached (shared cache)";
             else
             {
+                output.WriteLine($"== semantic IDs ({options.SemanticIdMethod}, seed {options.Seed}) → {shared}");
                 ComputeSemanticIds(options, embedded.Embeddings, device, shared);
                 RunStages.MarkDone(shared, stage1Fingerprint, clock.Elapsed.TotalSeconds);
                 status = "computed";
@@ -83,7 +83,7 @@ public static class RunPipeline
         stages.Add(("semantic IDs", status, clock.Elapsed.TotalSeconds));
 
         // Stage 2 and the control.
-        var stageTwo = new StageTwo(options, runDir, data, idsDir);
+        var stageTwo = new StageTwo(options, runDir, data, idsDir, output);
         stages.AddRange(stageTwo.Run(stage1Fingerprint));
 
         // Summary: top-level metrics.json, TIGER's test predictions at the top, and the report.
@@ -143,15 +143,15 @@ public static class RunPipeline
         foreach (var (model, node) in metrics)
         {
             if (node is not JsonObject splits) continue;
-            if (model == "paper") { table.AddRow("TIGER (paper)", "test", .. Row(splits)); continue; }
+            if (model == "paper") { table.AddRow(["TIGER (paper)", "test", .. Row(splits)]); continue; }
             foreach (var split in new[] { "valid", "test" })
-                if (splits[split] is JsonObject values) table.AddRow(model, split, .. Row(values));
+                if (splits[split] is JsonObject values) table.AddRow([model, split, .. Row(values)]);
         }
         console.Write(table);
         output.WriteLine($"done in {total.TotalMinutes:F1} min → {Path.Combine(runDir, "report.html")}");
 
         static string[] Row(JsonObject values) =>
-            ["recall@5", "ndcg@5", "recall@10", "ndcg@10"].Select(k => values[k]?.GetValue<double>().ToString("F4") ?? "-").ToArray();
+            new[] { "recall@5", "ndcg@5", "recall@10", "ndcg@10" }.Select(k => values[k]?.GetValue<double>().ToString("F4") ?? "-").ToArray();
     }
 
     /// <summary>Turns the trainer's step reports into the integer progress a bar shows.</summary>

@@ -34,9 +34,9 @@ public static class RunStages
     }
 
     /// <summary>True when <paramref name="stageDir"/> finished earlier with exactly these inputs.</summary>
-    public static bool IsDone(string stageDir, string fingerprint)
+    public static bool IsDone(string stageDir, string fingerprint, string markerFile = MarkerFile)
     {
-        var marker = Path.Combine(stageDir, MarkerFile);
+        var marker = Path.Combine(stageDir, markerFile);
         if (!File.Exists(marker)) return false;
         try
         {
@@ -50,8 +50,8 @@ public static class RunStages
     }
 
     /// <summary>Marks the stage finished; call only after every output file of the stage is in place.</summary>
-    public static void MarkDone(string stageDir, string fingerprint, double seconds) =>
-        AtomicFile.WriteAllText(Path.Combine(stageDir, MarkerFile), JsonSerializer.Serialize(new
+    public static void MarkDone(string stageDir, string fingerprint, double seconds, string markerFile = MarkerFile) =>
+        AtomicFile.WriteAllText(Path.Combine(stageDir, markerFile), JsonSerializer.Serialize(new
         {
             Fingerprint = fingerprint,
             FinishedUtc = DateTime.UtcNow.ToString("O"),
@@ -59,9 +59,9 @@ public static class RunStages
         }, JsonOutput.Options));
 
     /// <summary>Removes a stale marker before a stage (re)starts, so a crash mid-stage never looks finished.</summary>
-    public static void Invalidate(string stageDir)
+    public static void Invalidate(string stageDir, string markerFile = MarkerFile)
     {
-        var marker = Path.Combine(stageDir, MarkerFile);
+        var marker = Path.Combine(stageDir, markerFile);
         if (File.Exists(marker)) File.Delete(marker);
     }
 
