@@ -15,6 +15,7 @@ public static class CliApp
             EvaluateCommand.Create(),
             NotebooksCommand.Create(),
             SasRecCommand.Create(),
+            RunCommand.Create(),
         };
 
     public static int Run(string[] args, TextWriter? stdout = null, TextWriter? stderr = null) =>

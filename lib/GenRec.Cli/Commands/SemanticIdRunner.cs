@@ -7,7 +7,8 @@ namespace GenRec.Cli.Commands;
 
 public static class SemanticIdRunner
 {
-    public static (SemanticIds Ids, Dictionary<string, object> Metrics) Run(SemanticIdRequest request, Tensor x, int[] itemIds)
+    public static (SemanticIds Ids, Dictionary<string, object> Metrics) Run(SemanticIdRequest request, Tensor x, int[] itemIds,
+        IProgress<TrainingProgress>? progress = null)
     {
         var metrics = new Dictionary<string, object> { ["method"] = request.Method, ["seed"] = request.Seed };
         SemanticIds ids;
@@ -32,7 +33,7 @@ public static class SemanticIdRunner
                 var trainingConfig = new RqVaeTrainingConfig { Seed = request.Seed, Device = request.Device };
                 if (request.Steps is int steps) trainingConfig = trainingConfig with { Steps = steps };
                 using var model = new RqVae(modelConfig);
-                var result = new RqVaeTrainer(trainingConfig).Train(model, x);
+                var result = new RqVaeTrainer(trainingConfig).Train(model, x, progress);
                 ids = SemanticIds.FromModel(model, x, itemIds);
                 RqVaeCheckpoint.Save(model, Path.Combine(request.OutDir, "rqvae.pt"));
                 var final = result.Final;

@@ -1,0 +1,55 @@
+// `genrec run`: the whole TIGER pipeline in one command — data → embeddings → semantic IDs → TIGER training →
+// evaluation → SASRec control → report.html — into one run folder. Finished stages are reused (see RunStages),
+// so an interrupted run resumes where it stopped and a second run with the same seed gives the same metrics.
+using System.CommandLine;
+
+namespace GenRec.Cli.Commands;
+
+public static class RunCommand
+{
+    public static Command Create()
+    {
+        var dataset = CommonOptions.Dataset();
+        var dataDir = CommonOptions.DataDir();
+        var cacheDir = CommonOptions.CacheDir();
+        var preset = new Option<string>("--preset") { Description = "TIGER preset: cpu (about an hour on 2 cores) | paper (the paper's sizes; a GPU job)", DefaultValueFactory = _ => "cpu" };
+        preset.AcceptOnlyFromAmong("cpu", "paper");
+        var seed = new Option<long>("--seed") { Description = "Seed of every stage (same seed → same semantic IDs and metrics on CPU).", DefaultValueFactory = _ => 0 };
+        var output = new Option<string?>("--out") { Description = "Run folder (default runs/<dataset>-<preset>-seed<seed>)." };
+        var device = new Option<string>("--device") { Description = "auto | cpu | cuda", DefaultValueFactory = _ => "auto" };
+        var method = new Option<string>("--semantic-ids") { Description = "Stage-1 method: rqvae | rqkmeans", DefaultValueFactory = _ => "rqvae" };
+        method.AcceptOnlyFromAmong("rqvae", "rqkmeans");
+        var rqvaeSteps = new Option<int?>("--rqvae-steps") { Description = "Override the RQ-VAE training steps." };
+        var tigerSteps = new Option<int?>("--tiger-steps") { Description = "Override the preset's TIGER training steps." };
+        var sasrecEpochs = new Option<int?>("--sasrec-epochs") { Description = "Override the SASRec control's epochs." };
+        var noSasRec = new Option<bool>("--no-sasrec") { Description = "Skip the SASRec control." };
+        var command = new Command("run", "Run the whole pipeline (embeddings → semantic IDs → TIGER → evaluation → report) into one folder.")
+        {
+            dataset, dataDir, cacheDir, preset, seed, output, device, method, rqvaeSteps, tigerSteps, sasrecEpochs, noSasRec,
+        };
+        command.SetAction(parse =>
+        {
+            var name = parse.GetValue(dataset)!;
+            var options = new RunOptions(
+                Dataset: name,
+                DataDir: parse.GetValue(dataDir),
+                CacheDir: parse.GetValue(cacheDir),
+                Preset: parse.GetValue(preset)!,
+                Seed: parse.GetValue(seed),
+                OutDir: parse.GetValue(output) ?? Path.Combine("runs", $"{name}-{parse.GetValue(preset)}-seed{parse.GetValue(seed)}"),
+                Device: parse.GetValue(device)!,
+                SemanticIdMethod: parse.GetValue(method)!,
+                RqVaeSteps: parse.GetValue(rqvaeSteps),
+                TigerSteps: parse.GetValue(tigerSteps),
+                SasRecEpochs: parse.GetValue(sasrecEpochs),
+                SasRec: !parse.GetValue(noSasRec));
+            return RunPipeline.Execute(options, parse.InvocationConfiguration.Output);
+        });
+        return command;
+    }
+}
+
+/// <summary>Everything `genrec run` was asked for, before defaults of the stages are resolved.</summary>
+public sealed record RunOptions(
+    string Dataset, string? DataDir, string? CacheDir, string Preset, long Seed, string OutDir, string Device,
+    string SemanticIdMethod, int? RqVaeSteps, int? TigerSteps, int? SasRecEpochs, bool SasRec);

@@ -1,0 +1,122 @@
+// `genrec run` end to end on a generated 30-item dataset with every stage shortened: the run folder holds
+// the files the README lists, the top-level metrics equal the stages' own metrics.json and the numbers on
+// report.html, a second run reuses every stage and gives the same metrics, and bad arguments are one line.
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using GenRec.Cli.Commands;
+using GenRec.Tests.Runs;
+using GenRec.Tests.TestSupport;
+
+namespace GenRec.Tests.Cli;
+
+public sealed class RunCommandTests
+{
+    static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var code = CliApp.Run(args, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    static string[] ShortRun(TempDirectory temp, string runDir, long seed = 3) =>
+    [
+        "run", "--dataset", "tiny", "--data-dir", temp.Path, "--cache-dir", temp.Combine("cache"), "--out", runDir,
+        "--seed", seed.ToString(), "--rqvae-steps", "30", "--tiger-steps", "2", "--sasrec-epochs", "1", "--device", "cpu",
+    ];
+
+    [Fact]
+    public void A_short_run_writes_every_file_and_a_rerun_reuses_all_stages_with_identical_metrics()
+    {
+        using var temp = new TempDirectory();
+        TinyTigerRun.WriteDataset(temp);
+        var runDir = temp.Combine("runs", "tiny");
+
+        var (code, output, error) = Run(ShortRun(temp, runDir));
+        Assert.True(code == 0, error + output);
+        foreach (var file in new[]
+                 {
+                     "config.json", "metrics.json", "predictions_test.tsv", "report.html",
+                     "semantic-ids/semantic_ids.parquet", "semantic-ids/metrics.json", "semantic-ids/rqvae.pt",
+                     "tiger/config.json", "tiger/checkpoints/last.pt", "tiger/training_history.json", "tiger/metrics.json",
+                     "tiger/predictions_valid.tsv", "tiger/predictions_test.tsv",
+                     "sasrec/metrics.json", "sasrec/predictions_test.tsv",
+                 })
+            Assert.True(File.Exists(Path.Combine(runDir, file)), $"missing {file}");
+
+        var metrics = ReadJson(Path.Combine(runDir, "metrics.json"));
+        foreach (var model in new[] { "tiger", "sasrec" })
+        {
+            var stage = ReadJson(Path.Combine(runDir, model, "metrics.json"));
+            foreach (var split in new[] { "valid", "test" })
+                Assert.True(JsonNode.DeepEquals(stage[split], metrics[model]![split]), $"{model} {split}");
+        }
+        Assert.Equal(0.0648, metrics["paper"]!["recall@10"]!.GetValue<double>());
+        Assert.Equal(File.ReadAllText(Path.Combine(runDir, "tiger", "predictions_test.tsv")), File.ReadAllText(Path.Combine(runDir, "predictions_test.tsv")));
+
+        // Every TIGER test metric appears on the page with the value metrics.json holds (4 decimals).
+        var html = File.ReadAllText(Path.Combine(runDir, "report.html"));
+        foreach (var key in new[] { "recall@5", "ndcg@5", "recall@10", "ndcg@10" })
+            Assert.Contains(metrics["tiger"]!["test"]![key]!.GetValue<double>().ToString("F4"), html);
+        Assert.DoesNotMatch(new Regex("<script[^>]+src=\"http", RegexOptions.IgnoreCase), html);
+
+        var (again, secondOutput, secondError) = Run(ShortRun(temp, runDir));
+        Assert.True(again == 0, secondError);
+        // embeddings, semantic IDs, TIGER training, TIGER evaluation, SASRec: nothing recomputed
+        Assert.True(Regex.Matches(secondOutput, "cached").Count == 5, secondOutput);
+        Assert.DoesNotContain("==", secondOutput);                     // no stage announced itself as starting
+        Assert.True(JsonNode.DeepEquals(metrics, ReadJson(Path.Combine(runDir, "metrics.json"))));
+    }
+
+    [Fact]
+    public void The_same_seed_in_a_fresh_folder_gives_the_same_metrics()
+    {
+        using var temp = new TempDirectory();
+        TinyTigerRun.WriteDataset(temp);
+        var first = temp.Combine("runs", "a");
+        var second = temp.Combine("runs", "b");
+        Assert.Equal(0, Run([.. ShortRun(temp, first), "--no-sasrec"]).Code);
+        Assert.Equal(0, Run([.. ShortRun(temp, second), "--no-sasrec"]).Code);
+        Assert.True(JsonNode.DeepEquals(ReadJson(Path.Combine(first, "tiger", "metrics.json"))["test"],
+                                        ReadJson(Path.Combine(second, "tiger", "metrics.json"))["test"]));
+    }
+
+    [Fact]
+    public void A_folder_of_another_configuration_is_refused_with_the_differing_keys()
+    {
+        using var temp = new TempDirectory();
+        TinyTigerRun.WriteDataset(temp);
+        var runDir = temp.Combine("runs", "tiny");
+        Directory.CreateDirectory(runDir);
+        File.WriteAllText(Path.Combine(runDir, "config.json"), "{\"dataset\": \"tiny\", \"seed\": 99}");
+        var (code, _, error) = Run(ShortRun(temp, runDir));
+        Assert.Equal(1, code);
+        Assert.Contains("different configuration", error);
+        Assert.Contains("seed", error);
+        Assert.Single(error.TrimEnd().Split('\n'));
+    }
+
+    [Fact]
+    public void Bad_arguments_give_one_line_and_exit_code_1()
+    {
+        using var temp = new TempDirectory();
+        TinyTigerRun.WriteDataset(temp);
+        var blocker = temp.Write("a-file", "not a folder");
+
+        var unwritable = Run([.. ShortRun(temp, Path.Combine(blocker, "run"))]);
+        Assert.Equal(1, unwritable.Code);
+        Assert.StartsWith("error: Cannot write to the output folder", unwritable.Err);
+
+        var unknown = Run("run", "--dataset", "nope", "--data-dir", temp.Path, "--out", temp.Combine("runs", "x"));
+        Assert.Equal(1, unknown.Code);
+        Assert.StartsWith("error: Unknown dataset \"nope\"", unknown.Err);
+
+        var missingData = Run("run", "--data-dir", temp.Combine("no-such-folder"), "--out", temp.Combine("runs", "y"));
+        Assert.Equal(1, missingData.Code);
+        Assert.Single(missingData.Err.TrimEnd().Split('\n'));
+
+        foreach (var result in new[] { unwritable, unknown, missingData }) Assert.Single(result.Err.TrimEnd().Split('\n'));
+    }
+
+    static JsonObject ReadJson(string path) => JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+}
