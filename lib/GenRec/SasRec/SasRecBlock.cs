@@ -43,7 +43,7 @@ public sealed class SasRecSelfAttention : nn.Module<Tensor, Tensor, Tensor>
         var q = SplitHeads(query.forward(x));                                        // (B, H, L, dh)
         var k = SplitHeads(key.forward(x));                                          // (B, H, L, dh)
         var v = SplitHeads(value.forward(x));                                        // (B, H, L, dh)
-        var scores = q.matmul(k.transpose(-1, -2)) / Math.Sqrt(headDim) + bias;      // (B, H, L, L)
+        var scores = (q.matmul(k.transpose(-1, -2)) / Math.Sqrt(headDim)).Plus(bias);      // (B, H, L, L)
         var weights = attentionDropout.forward(scores.softmax(-1));                  // (B, H, L, L)
         var context = weights.matmul(v).transpose(1, 2).reshape(batch, length, heads * headDim);   // (B, L, D)
         return output.forward(context).MoveToOuterDisposeScope();                    // (B, L, D)
@@ -80,9 +80,9 @@ public sealed class SasRecBlock : nn.Module<Tensor, Tensor, Tensor, Tensor>
     public override Tensor forward(Tensor x, Tensor bias, Tensor timelineMask)
     {
         using var scope = NewDisposeScope();
-        x = x + residualDropout.forward(attention.forward(attentionNorm.forward(x), bias));          // (B, L, D)
+        x = x.Plus(residualDropout.forward(attention.forward(attentionNorm.forward(x), bias)));          // (B, L, D)
         var hidden = nn.functional.relu(feedForwardIn.forward(feedForwardNorm.forward(x)));          // (B, L, F)
-        x = x + residualDropout.forward(feedForwardOut.forward(hiddenDropout.forward(hidden)));      // (B, L, D)
+        x = x.Plus(residualDropout.forward(feedForwardOut.forward(hiddenDropout.forward(hidden))));      // (B, L, D)
         return (x * timelineMask).MoveToOuterDisposeScope();                                         // (B, L, D)
     }
 }

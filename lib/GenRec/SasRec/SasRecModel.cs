@@ -60,8 +60,8 @@ public sealed class SasRecModel : nn.Module<Tensor, Tensor>
         var real = items.ne(0);                                                                   // (B, L) bool
         var timeline = real.unsqueeze(-1).to(ScalarType.Float32);                                 // (B, L, 1)
         var positions = arange(Config.MaxLength - length, Config.MaxLength, ScalarType.Int64, items.device);   // (L) end-aligned
-        var x = itemEmbedding.forward(items) * Math.Sqrt(Config.HiddenSize)                       // (B, L, D)
-              + positionEmbedding.forward(positions).unsqueeze(0);                                // (1, L, D)
+        var x = (itemEmbedding.forward(items) * Math.Sqrt(Config.HiddenSize))                     // (B, L, D)
+              .Plus(positionEmbedding.forward(positions).unsqueeze(0));                           // (1, L, D); see KeptScalars
         x = embeddingDropout.forward(x) * timeline;                                               // (B, L, D)
         var bias = AttentionBias(real);                                                           // (B, 1, L, L)
         foreach (var block in blocks) x = block.forward(x, bias, timeline);                       // (B, L, D)
@@ -97,7 +97,7 @@ public sealed class SasRecModel : nn.Module<Tensor, Tensor>
         var visible = causal.unsqueeze(0).logical_and(realMask.unsqueeze(1))                      // (B, L, L)
                             .logical_or(diagonal.unsqueeze(0));
         var bias = zeros(visible.shape, ScalarType.Float32, realMask.device)
-                   .masked_fill(visible.logical_not(), AttentionMasks.Hidden);                    // (B, L, L)
+                   .masked_fill(visible.logical_not(), KeptScalars.Hidden);                    // (B, L, L)
         return bias.unsqueeze(1).MoveToOuterDisposeScope();                                       // (B, 1, L, L)
     }
 

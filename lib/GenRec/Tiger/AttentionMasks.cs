@@ -17,7 +17,7 @@ public static class AttentionMasks
     {
         using var scope = NewDisposeScope();
         var hidden = keyMask.to(ScalarType.Bool).logical_not();                                       // (B, Tk)
-        var bias = zeros(hidden.shape, ScalarType.Float32, keyMask.device).masked_fill(hidden, Hidden); // (B, Tk)
+        var bias = zeros(hidden.shape, ScalarType.Float32, keyMask.device).masked_fill(hidden, KeptScalars.Hidden); // (B, Tk)
         return bias.unsqueeze(1).unsqueeze(1).MoveToOuterDisposeScope();                               // (B, 1, 1, Tk)
     }
 
@@ -26,7 +26,7 @@ public static class AttentionMasks
     {
         using var scope = NewDisposeScope();
         var future = ones(length, length, ScalarType.Bool, device).triu(1);                           // (T, T) true above diagonal
-        var bias = zeros(length, length, ScalarType.Float32, device).masked_fill(future, Hidden);     // (T, T)
+        var bias = zeros(length, length, ScalarType.Float32, device).masked_fill(future, KeptScalars.Hidden);     // (T, T)
         return bias.unsqueeze(0).unsqueeze(0).MoveToOuterDisposeScope();                               // (1, 1, T, T)
     }
 }

@@ -54,13 +54,13 @@ public sealed class DecoderLayer : nn.Module<Tensor, Tensor, Tensor, Tensor, Ten
         var beams = rows / sources;
 
         var h = selfAttentionNorm.forward(x);                                               // (N, T, D)
-        x = x + dropout.forward(selfAttention.forward(h, h, selfBias));                     // (N, T, D)
+        x = x.Plus(dropout.forward(selfAttention.forward(h, h, selfBias)));                     // (N, T, D)
 
         h = crossAttentionNorm.forward(x).reshape(sources, beams * length, width);          // (B, W·T, D)
         var cross = crossAttention.Attend(h, crossKeys, crossValues, memoryBias);           // (B, W·T, D)
-        x = x + dropout.forward(cross.reshape(rows, length, width));                        // (N, T, D)
+        x = x.Plus(dropout.forward(cross.reshape(rows, length, width)));                        // (N, T, D)
 
-        x = x + dropout.forward(feedForward.forward(feedForwardNorm.forward(x)));           // (N, T, D)
+        x = x.Plus(dropout.forward(feedForward.forward(feedForwardNorm.forward(x))));           // (N, T, D)
         return x.MoveToOuterDisposeScope();
     }
 }

@@ -33,8 +33,8 @@ public sealed class EncoderLayer : nn.Module<Tensor, Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var h = attentionNorm.forward(x);                                   // (B, S, D)
-        x = x + dropout.forward(selfAttention.forward(h, h, bias));         // (B, S, D)
-        x = x + dropout.forward(feedForward.forward(feedForwardNorm.forward(x)));
+        x = x.Plus(dropout.forward(selfAttention.forward(h, h, bias)));         // (B, S, D)
+        x = x.Plus(dropout.forward(feedForward.forward(feedForwardNorm.forward(x))));
         return x.MoveToOuterDisposeScope();
     }
 }

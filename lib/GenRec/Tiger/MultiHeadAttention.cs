@@ -85,18 +85,12 @@ public sealed class MultiHeadAttention : nn.Module<Tensor, Tensor, Tensor?, Tens
         return o.forward(context).MoveToOuterDisposeScope();                // (B, Tq, D)
     }
 
-    // `a + b` makes a temporary Scalar(1) for LibTorch's alpha and drops it before the native call returns;
-    // if its finalizer runs mid-call the native side reads freed memory. The real Beauty run aborted once after ~1,000 steps with
-    // "Exception raised from toFloat at c10/core/Scalar.h" in this very add (our best explanation, not proven). A Scalar held for the process's life
-    // cannot be finalized.
-    static readonly Scalar One = 1.0f;
-
     Tensor WeightsFromKeys(Tensor query, Tensor keys, Tensor? bias)
     {
         using var scope = NewDisposeScope();
         var qh = SplitHeads(q.forward(query));                              // (B, H, Tq, dk)
         var scores = qh.matmul(keys.transpose(-1, -2));                     // (B, H, Tq, Tk), unscaled (T5)
-        if (bias is not null) scores = scores.add(bias, One);               // positions + masks
+        if (bias is not null) scores = scores.Plus(bias);               // positions + masks
         return scores.to(ScalarType.Float32).softmax(-1).to(query.dtype).MoveToOuterDisposeScope();
     }
 

@@ -12,20 +12,21 @@ namespace GenRec.Tiger;
 public sealed class RmsNorm : nn.Module<Tensor, Tensor>
 {
     readonly Parameter weight;
-    readonly double eps;
+    readonly Scalar eps;   // kept for the module's life: see KeptScalars
 
     public RmsNorm(int dim, double eps = 1e-6) : base(nameof(RmsNorm))
     {
         weight = new Parameter(ones(dim));   // (D) gain, starts at identity
-        this.eps = eps;
+        this.eps = KeptScalars.Keep(eps);
         RegisterComponents();
     }
 
     public override Tensor forward(Tensor x)                       // x: (…, D)
     {
         using var scope = NewDisposeScope();
-        var variance = x.to(ScalarType.Float32).pow(2).mean([-1L], keepdim: true);   // (…, 1)
-        var normed = x * rsqrt(variance + eps);                                      // (…, D)
+        var x32 = x.to(ScalarType.Float32);                                          // (…, D)
+        var variance = (x32 * x32).mean([-1L], keepdim: true);                       // (…, 1)
+        var normed = x * rsqrt(variance.add(eps, KeptScalars.One));                  // (…, D)
         return (weight * normed.to(x.dtype)).MoveToOuterDisposeScope();              // (…, D)
     }
 }

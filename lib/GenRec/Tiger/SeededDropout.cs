@@ -30,6 +30,7 @@ public sealed class DropoutRandomness
 public sealed class SeededDropout : nn.Module<Tensor, Tensor>
 {
     readonly double rate;
+    readonly Scalar inverseKeep;   // kept for the module's life: see KeptScalars
     readonly DropoutRandomness randomness;
 
     public SeededDropout(double rate, DropoutRandomness randomness) : base(nameof(SeededDropout))
@@ -37,6 +38,7 @@ public sealed class SeededDropout : nn.Module<Tensor, Tensor>
         if (rate is < 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(rate), rate, "Dropout rate must be in [0, 1).");
         this.rate = rate;
         this.randomness = randomness ?? throw new ArgumentNullException(nameof(randomness));
+        inverseKeep = KeptScalars.Keep(65536.0 / Math.Max(1u, (uint)Math.Round((1 - rate) * 65536)));
         RegisterComponents();
     }
 
@@ -49,7 +51,7 @@ public sealed class SeededDropout : nn.Module<Tensor, Tensor>
         var mask = Mask(checked((int)x.numel()), threshold, randomness.NextCallSeed());
         var keep = tensor(mask, x.shape);                                           // (…) bool
         var y = x * keep;                                                           // (…) zeroed units
-        return y.mul_(65536.0 / threshold).MoveToOuterDisposeScope();              // (…) rescaled in place
+        return y.mul_(inverseKeep).MoveToOuterDisposeScope();                // (…) rescaled in place
     }
 
     /// <summary>n Bernoulli draws: true with probability threshold / 65536, from SplitMix64(seed).</summary>

@@ -43,7 +43,7 @@ public sealed class TigerDecoder : nn.Module<Tensor, Tensor, Tensor, Tensor>
         using var scope = NewDisposeScope();
         var length = (int)embedded.shape[1];
         var selfBias = relativeBias.forward(length, length)                      // (1, H, T, T)
-                     + AttentionMasks.Causal(length, embedded.device);          // (1, 1, T, T)
+                     .Plus(AttentionMasks.Causal(length, embedded.device));     // (1, 1, T, T)
         var x = dropout.forward(embedded);                                       // (N, T, D)
         for (var i = 0; i < layers.Count; i++)
             x = layers[i].Forward(x, selfBias, crossKeysValues[i].Keys, crossKeysValues[i].Values, memoryBias);

@@ -32,7 +32,7 @@ public sealed class TigerEncoder : nn.Module<Tensor, Tensor, Tensor>
         using var scope = NewDisposeScope();
         var length = (int)embedded.shape[1];
         var bias = relativeBias.forward(length, length)              // (1, H, S, S)
-                 + AttentionMasks.KeyPadding(keyMask);              // (B, 1, 1, S) → (B, H, S, S)
+                 .Plus(AttentionMasks.KeyPadding(keyMask));         // (B, 1, 1, S) → (B, H, S, S)
         var x = dropout.forward(embedded);                           // (B, S, D)
         foreach (var layer in layers) x = layer.forward(x, bias);    // (B, S, D)
         return dropout.forward(finalNorm.forward(x)).MoveToOuterDisposeScope();
