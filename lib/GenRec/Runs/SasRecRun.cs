@@ -146,18 +146,6 @@ public static class SasRecRun
         ["users"] = metrics.Users,
     };
 
-    // temp file in the same folder + rename: a reader never sees half a file
-    static void WriteJson(string path, object value)
-    {
-        var temp = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
-        try
-        {
-            File.WriteAllText(temp, JsonSerializer.Serialize(value, JsonOptions));
-            File.Move(temp, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
-    }
+    // atomic like every run file (RunFiles.WriteText); the options stay SasRecRun's own
+    static void WriteJson(string path, object value) => RunFiles.WriteText(path, JsonSerializer.Serialize(value, JsonOptions));
 }
