@@ -2,6 +2,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using GenRec.Data;
+using GenRec.Runs;
 using Spectre.Console;
 
 namespace GenRec.Cli.Commands;
@@ -32,7 +33,7 @@ public static class DataCommands
             var stats = DatasetStatistics.Compute(loaded);
             if (parse.GetValue(json))
             {
-                parse.InvocationConfiguration.Output.WriteLine(JsonSerializer.Serialize(stats, JsonOutput.Options));
+                parse.InvocationConfiguration.Output.WriteLine(JsonSerializer.Serialize(stats, RunFiles.Json));
                 return 0;
             }
             var table = new Table().AddColumn("statistic").AddColumn(new TableColumn("value").RightAligned());
@@ -55,7 +56,7 @@ public static class DataCommands
         command.SetAction(parse =>
         {
             var summary = RawAmazonImporter.Import(parse.GetValue(reviews)!, parse.GetValue(meta)!, parse.GetValue(output)!);
-            parse.InvocationConfiguration.Output.WriteLine(JsonSerializer.Serialize(summary, JsonOutput.Options));
+            parse.InvocationConfiguration.Output.WriteLine(JsonSerializer.Serialize(summary, RunFiles.Json));
             return 0;
         });
         return command;

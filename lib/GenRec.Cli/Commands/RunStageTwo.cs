@@ -36,7 +36,7 @@ public sealed class StageTwo(RunOptions options, string runDir, AmazonDataset da
         return ToJson(new { Model = config.Model ?? new GenRec.SasRec.SasRecConfig(), Trainer = config.Trainer });
     }
 
-    static JsonNode ToJson(object value) => JsonNode.Parse(JsonSerializer.Serialize(value, JsonOutput.Options))!;
+    static JsonNode ToJson(object value) => JsonNode.Parse(JsonSerializer.Serialize(value, RunFiles.Json))!;
 
     /// <summary>Runs (or reuses) every stage-2 step; returns (stage, status, seconds) rows for the summary.</summary>
     public IEnumerable<(string, string, double)> Run(string semanticIdsFingerprint)

@@ -6,6 +6,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using GenRec.Runs;
 
 namespace GenRec.Cli.Commands;
 
@@ -16,7 +17,7 @@ public static class RunStages
     /// <summary>A short, stable hash of anything JSON-serialisable (plus upstream fingerprints).</summary>
     public static string Fingerprint(object inputs, params string[] upstream)
     {
-        var text = JsonSerializer.Serialize(inputs, JsonOutput.Options) + "|" + string.Join("|", upstream);
+        var text = JsonSerializer.Serialize(inputs, RunFiles.Json) + "|" + string.Join("|", upstream);
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16];
     }
 
@@ -51,12 +52,12 @@ public static class RunStages
 
     /// <summary>Marks the stage finished; call only after every output file of the stage is in place.</summary>
     public static void MarkDone(string stageDir, string fingerprint, double seconds, string markerFile = MarkerFile) =>
-        AtomicFile.WriteAllText(Path.Combine(stageDir, markerFile), JsonSerializer.Serialize(new
+        RunFiles.WriteText(Path.Combine(stageDir, markerFile), JsonSerializer.Serialize(new
         {
             Fingerprint = fingerprint,
             FinishedUtc = DateTime.UtcNow.ToString("O"),
             WallSeconds = Math.Round(seconds, 2),
-        }, JsonOutput.Options));
+        }, RunFiles.Json));
 
     /// <summary>Removes a stale marker before a stage (re)starts, so a crash mid-stage never looks finished.</summary>
     public static void Invalidate(string stageDir, string markerFile = MarkerFile)
@@ -72,7 +73,7 @@ public static class RunStages
     public static void CheckOrWriteConfig(string runDir, JsonObject resolved)
     {
         var path = Path.Combine(runDir, "config.json");
-        var text = resolved.ToJsonString(JsonOutput.Options);
+        var text = resolved.ToJsonString(RunFiles.Json);
         if (File.Exists(path))
         {
             var previous = JsonNode.Parse(File.ReadAllText(path))?.AsObject()
@@ -84,7 +85,7 @@ public static class RunStages
                     "choose another --out or delete that folder.");
             return;
         }
-        AtomicFile.WriteAllText(path, text);
+        RunFiles.WriteText(path, text);
     }
 
     static IEnumerable<string> DifferingKeys(JsonObject a, JsonObject b, string prefix)

@@ -52,7 +52,7 @@ public static class SasRecCommand
                 ["train_wall_seconds"] = Math.Round(result.Fit.Seconds, 1),
                 ["out"] = result.OutDir,
             };
-            console.WriteLine(JsonSerializer.Serialize(summary, JsonOutput.Options));
+            console.WriteLine(JsonSerializer.Serialize(summary, RunFiles.Json));
             return 0;
         });
         return command;

@@ -5,6 +5,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
 using GenRec.Quantization;
+using GenRec.Runs;
 using GenRec.Text;
 using TorchSharp;
 
@@ -50,7 +51,7 @@ public static class SemanticIdsCommand
             metrics["text_template"] = templateId;
 
             SemanticIdsParquet.Save(ids, Path.Combine(outDir, "semantic_ids.parquet"));
-            AtomicFile.WriteAllText(Path.Combine(outDir, "metrics.json"), JsonSerializer.Serialize(metrics, JsonOutput.Options));
+            RunFiles.WriteText(Path.Combine(outDir, "metrics.json"), JsonSerializer.Serialize(metrics, RunFiles.Json));
             console.WriteLine($"{request.Method}: usage per level [{string.Join(", ", ((double[])metrics["codebook_usage"]).Select(u => u.ToString("F3")))}], " +
                               $"unique before de-dup {metrics["unique_fraction_before_dedup"]:F4}, max id duplicates {metrics["max_id_duplicates_count"]}, " +
                               $"{clock.Elapsed.TotalSeconds:F1} s → {outDir}");

@@ -11,7 +11,6 @@
 //   checkpoints/best.pt, checkpoints/last.pt      (SasRecCheckpoint; best by validation Recall@10)
 // Every file is written atomically. The CLI command `genrec sasrec` and the `run` pipeline both call Run.
 using System.Diagnostics;
-using System.Text.Json;
 using GenRec.Data;
 using GenRec.Evaluation;
 using GenRec.SasRec;
@@ -31,13 +30,6 @@ public sealed record SasRecRunResult(EvaluationResult Valid, EvaluationResult Te
 /// <summary>Trains, evaluates and writes one SASRec run folder.</summary>
 public static class SasRecRun
 {
-    /// <summary>JSON style of the run files: snake_case keys, indented (the same as the CLI's JsonOutput).</summary>
-    public static readonly JsonSerializerOptions JsonOptions = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        WriteIndented = true,
-    };
-
     /// <summary>
     /// Splits <paramref name="dataset"/> leave-one-out, trains SASRec with seed <paramref name="seed"/>
     /// (initialisation, data order, dropout), keeps the weights of the best validation Recall@10, evaluates
@@ -61,7 +53,7 @@ public static class SasRecRun
         outDir = Directory.CreateDirectory(outDir).FullName;
         var split = LeaveOneOutSplit.Create(dataset, new LeaveOneOutConfig(modelConfig.MaxLength, TrainingExamples.LastOnly));
         var rows = SasRecWindows.FromSequences(dataset.Sequences, modelConfig.MaxLength);
-        WriteJson(Path.Combine(outDir, "config.json"), new Dictionary<string, object>
+        RunFiles.WriteJson(Path.Combine(outDir, "config.json"), new Dictionary<string, object>
         {
             ["model"] = "sasrec",
             ["dataset"] = dataset.Name,
@@ -102,7 +94,7 @@ public static class SasRecRun
         PredictionsTsv.Write(Path.Combine(outDir, "predictions_valid.tsv"), validPredictions);
         PredictionsTsv.Write(Path.Combine(outDir, "predictions_test.tsv"), testPredictions);
 
-        WriteJson(Path.Combine(outDir, "training_history.json"), new Dictionary<string, object>
+        RunFiles.WriteJson(Path.Combine(outDir, "training_history.json"), new Dictionary<string, object>
         {
             ["train"] = fit.Train.Select(e => new Dictionary<string, object>
             {
@@ -117,7 +109,7 @@ public static class SasRecRun
                 return point;
             }).ToList(),
         });
-        WriteJson(Path.Combine(outDir, "metrics.json"), new Dictionary<string, object>
+        RunFiles.WriteJson(Path.Combine(outDir, "metrics.json"), new Dictionary<string, object>
         {
             ["model"] = "sasrec",
             ["dataset"] = dataset.Name,
@@ -145,7 +137,4 @@ public static class SasRecRun
         ["ndcg@10"] = metrics.Ndcg10,
         ["users"] = metrics.Users,
     };
-
-    // atomic like every run file (RunFiles.WriteText); the options stay SasRecRun's own
-    static void WriteJson(string path, object value) => RunFiles.WriteText(path, JsonSerializer.Serialize(value, JsonOptions));
 }

@@ -1,6 +1,6 @@
 // A complete run folder in the layout of CONTRACT.md, generated from tiny computed values: the four-item
 // dataset of TinyPreparedDataset, semantic IDs of 2 levels × 3 codes saved through SemanticIdsParquet,
-// metrics.json written the way the CLI writes it (JsonOutput options, QuantizerMetrics history), and TIGER /
+// metrics.json written the way the CLI writes it (RunFiles.Json options, QuantizerMetrics history), and TIGER /
 // SASRec metrics computed by RankingMetrics from hand-chosen predictions.
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -8,6 +8,7 @@ using GenRec.Cli.Commands;
 using GenRec.Data;
 using GenRec.Evaluation;
 using GenRec.Quantization;
+using GenRec.Runs;
 using GenRec.Tests.Data;
 using GenRec.Tests.TestSupport;
 
@@ -50,7 +51,7 @@ internal sealed class TinyRun : IDisposable
             ["unique_fraction_before_dedup"] = CodebookMetrics.UniqueItemFraction(Codes),
             ["history"] = new[] { History(0, 1.0), History(10, 0.5) },
         };
-        Json(Path.Combine("semantic-ids", "metrics.json"), JsonSerializer.SerializeToNode(semanticMetrics, JsonOutput.Options)!);
+        Json(Path.Combine("semantic-ids", "metrics.json"), JsonSerializer.SerializeToNode(semanticMetrics, RunFiles.Json)!);
 
         var test = Evaluate(TestPredictions, Split.Test);
         var valid = Evaluate(ValidPredictions, Split.Validation);
@@ -111,7 +112,7 @@ internal sealed class TinyRun : IDisposable
         return entry;
     }
 
-    public void Json(string relative, JsonNode node) => Temp.Write(Path.Combine("runs", "tiny", relative), node.ToJsonString(JsonOutput.Options));
+    public void Json(string relative, JsonNode node) => Temp.Write(Path.Combine("runs", "tiny", relative), node.ToJsonString(RunFiles.Json));
 
     public void Dispose() => Temp.Dispose();
 }
