@@ -10,6 +10,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Parquet.Serialization;
+using GenRec.IO;
 
 namespace GenRec.Data;
 
@@ -149,18 +150,7 @@ public static class ParquetCache
 
     private static async Task WriteFileAsync<T>(string path, IEnumerable<T> rows, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken)
     {
-        var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
-        try
-        {
-            await using (var stream = File.Create(temporary))
-            {
-                await ParquetSerializer.SerializeAsync(rows, stream, customMetadata: metadata, cancellationToken: cancellationToken).ConfigureAwait(false);
-            }
-            File.Move(temporary, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temporary)) File.Delete(temporary);
-        }
+        await AtomicFile.WriteAsync(path, stream =>
+            ParquetSerializer.SerializeAsync(rows, stream, customMetadata: metadata, cancellationToken: cancellationToken)).ConfigureAwait(false);
     }
 }

@@ -4,6 +4,7 @@
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using GenRec.IO;
 
 namespace GenRec.Data;
 
@@ -65,20 +66,5 @@ public static class PreparedFormatWriter
         else json.WriteString(key, value);
     }
 
-    private static void WriteAtomically(string path, Action<TextWriter> write)
-    {
-        var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
-        try
-        {
-            using (var writer = new StreamWriter(temporary, append: false, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false)))
-            {
-                write(writer);
-            }
-            File.Move(temporary, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temporary)) File.Delete(temporary);
-        }
-    }
+    private static void WriteAtomically(string path, Action<TextWriter> write) => AtomicFile.WriteText(path, write);
 }

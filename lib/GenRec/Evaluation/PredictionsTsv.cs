@@ -3,6 +3,7 @@
 // so a crash never leaves a half-written file that a later step would read as complete.
 using System.Globalization;
 using System.Text;
+using GenRec.IO;
 
 namespace GenRec.Evaluation;
 
@@ -13,32 +14,21 @@ public static class PredictionsTsv
     public static void Write(string path, IEnumerable<(int UserId, IReadOnlyList<int> Items)> predictions)
     {
         ArgumentNullException.ThrowIfNull(predictions);
-        var full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var temp = full + "." + Guid.NewGuid().ToString("N") + ".tmp";
-        try
+        AtomicFile.WriteText(path, writer =>
         {
-            using (var writer = new StreamWriter(temp, append: false, new UTF8Encoding(false)))
+            writer.NewLine = "\n";
+            var line = new StringBuilder();
+            foreach (var (userId, items) in predictions)
             {
-                writer.NewLine = "\n";
-                var line = new StringBuilder();
-                foreach (var (userId, items) in predictions)
+                line.Clear().Append(userId.ToString(CultureInfo.InvariantCulture)).Append('\t');
+                for (var i = 0; i < items.Count; i++)
                 {
-                    line.Clear().Append(userId.ToString(CultureInfo.InvariantCulture)).Append('\t');
-                    for (var i = 0; i < items.Count; i++)
-                    {
-                        if (i > 0) line.Append(' ');
-                        line.Append(items[i].ToString(CultureInfo.InvariantCulture));
-                    }
-                    writer.WriteLine(line);
+                    if (i > 0) line.Append(' ');
+                    line.Append(items[i].ToString(CultureInfo.InvariantCulture));
                 }
+                writer.WriteLine(line);
             }
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
+        });
     }
 
     /// <summary>Reads a file written by <see cref="Write"/>; a malformed line throws naming file and line.</summary>

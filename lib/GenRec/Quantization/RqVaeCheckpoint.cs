@@ -4,6 +4,7 @@
 // half-written checkpoint. Reloading reproduces identical codes.
 using System.Text.Json;
 using TorchSharp;
+using GenRec.IO;
 
 namespace GenRec.Quantization;
 
@@ -21,22 +22,9 @@ public static class RqVaeCheckpoint
     /// <summary>Writes weights to <paramref name="path"/> and the config to <c>path + ".json"</c>.</summary>
     public static void Save(RqVae model, string path)
     {
-        string full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        string tag = $".tmp-{Environment.ProcessId}-{Guid.NewGuid():N}";
-        string weightsTemp = full + tag, sidecarTemp = SidecarPath(full) + tag;
-        try
-        {
-            model.save(weightsTemp);
-            File.WriteAllText(sidecarTemp, JsonSerializer.Serialize(new Sidecar(Format, model.Config), Json));
-            File.Move(weightsTemp, full, overwrite: true);
-            File.Move(sidecarTemp, SidecarPath(full), overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(weightsTemp)) File.Delete(weightsTemp);
-            if (File.Exists(sidecarTemp)) File.Delete(sidecarTemp);
-        }
+        // Two files, each atomic: the weights, then the config that describes them.
+        AtomicFile.WriteBinary(path, writer => model.save(writer));
+        AtomicFile.WriteText(SidecarPath(path), JsonSerializer.Serialize(new Sidecar(Format, model.Config), Json));
     }
 
     /// <summary>Rebuilds the model from the sidecar config and loads its weights; returned in eval mode.</summary>

@@ -4,6 +4,7 @@
 // is then moved into place, so a reader never sees half a file.
 using Parquet;
 using Parquet.Schema;
+using GenRec.IO;
 
 namespace GenRec.Quantization;
 
@@ -20,30 +21,19 @@ public static class SemanticIdsParquet
         var dedupField = new DataField<int>("dedup");
         var schema = new ParquetSchema([itemField, .. levelFields, dedupField]);
 
-        string full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        string temp = full + $".tmp-{Environment.ProcessId}-{Guid.NewGuid():N}";
-        try
+        await AtomicFile.WriteAsync(path, async stream =>
         {
-            await using (var stream = File.Create(temp))
+            await using var writer = await ParquetWriter.CreateAsync(schema, stream, cancellationToken: ct);
+            writer.CustomMetadata = new Dictionary<string, string> { [CodebookSizeKey] = ids.CodebookSize.ToString() };
+            using var group = writer.CreateRowGroup();
+            await group.WriteAsync<int>(itemField, ids.ItemIds.AsMemory(), cancellationToken: ct);
+            for (int l = 0; l < ids.Levels; l++)
             {
-                await using var writer = await ParquetWriter.CreateAsync(schema, stream, cancellationToken: ct);
-                writer.CustomMetadata = new Dictionary<string, string> { [CodebookSizeKey] = ids.CodebookSize.ToString() };
-                using var group = writer.CreateRowGroup();
-                await group.WriteAsync<int>(itemField, ids.ItemIds.AsMemory(), cancellationToken: ct);
-                for (int l = 0; l < ids.Levels; l++)
-                {
-                    var column = Enumerable.Range(0, ids.Count).Select(r => ids.Codes[r, l]).ToArray();
-                    await group.WriteAsync<int>(levelFields[l], column.AsMemory(), cancellationToken: ct);
-                }
-                await group.WriteAsync<int>(dedupField, ids.Dedup.AsMemory(), cancellationToken: ct);
+                var column = Enumerable.Range(0, ids.Count).Select(r => ids.Codes[r, l]).ToArray();
+                await group.WriteAsync<int>(levelFields[l], column.AsMemory(), cancellationToken: ct);
             }
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
+            await group.WriteAsync<int>(dedupField, ids.Dedup.AsMemory(), cancellationToken: ct);
+        });
     }
 
     /// <summary>Reads IDs written by <see cref="SaveAsync"/>; checks columns, metadata, ranges and the de-dup column.</summary>

@@ -2,6 +2,7 @@
 // indented, written through a temporary file and a rename so a crash never leaves half a file that a
 // later command would read as complete.
 using System.Text.Json;
+using GenRec.IO;
 
 namespace GenRec.Runs;
 
@@ -37,17 +38,6 @@ public static class RunFiles
     /// <summary>Writes text to a temporary file in the same folder, then moves it over <paramref name="path"/>.</summary>
     public static void WriteText(string path, string text)
     {
-        var full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var temporary = full + "." + Guid.NewGuid().ToString("N") + ".tmp";
-        try
-        {
-            File.WriteAllText(temporary, text);
-            File.Move(temporary, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temporary)) File.Delete(temporary);
-        }
+        AtomicFile.WriteText(path, text);
     }
 }

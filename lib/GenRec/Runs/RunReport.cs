@@ -6,6 +6,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using GenRec.Data;
+using GenRec.IO;
 
 namespace GenRec.Runs;
 
@@ -58,17 +59,7 @@ public static class RunReport
         ExampleSection(page, run, dataset, options, notRun);
 
         var output = Path.GetFullPath(options.OutputPath ?? run.PathOf("report.html"));
-        Directory.CreateDirectory(Path.GetDirectoryName(output)!);
-        var temporary = output + "." + Guid.NewGuid().ToString("N") + ".tmp";
-        try
-        {
-            File.WriteAllText(temporary, page.ToHtml(title), new UTF8Encoding(false));
-            File.Move(temporary, output, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temporary)) File.Delete(temporary);
-        }
+        AtomicFile.WriteText(output, page.ToHtml(title));
         return new RunReportResult(output, page.ChartCount, notRun);
     }
 

@@ -7,6 +7,7 @@
 // state is not stored: the checkpoint is for evaluation and inference, not for resuming.
 using System.Text;
 using System.Text.Json;
+using GenRec.IO;
 
 namespace GenRec.SasRec;
 
@@ -30,29 +31,17 @@ public static class SasRecCheckpoint
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(info);
         if (info.Model != model.Config) throw new ArgumentException("Checkpoint info describes a different model configuration.", nameof(info));
-        var full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var temp = full + "." + Guid.NewGuid().ToString("N") + ".tmp";
-        try
+        AtomicFile.WriteBinary(path, writer =>
         {
-            using (var stream = File.Create(temp))
-            using (var writer = new BinaryWriter(stream, Encoding.UTF8))
-            {
-                writer.Write(Magic);
-                writer.Write(Version);
-                writer.Write(JsonSerializer.Serialize(info.Model));
-                writer.Write(JsonSerializer.Serialize(info.Trainer));
-                writer.Write(info.Epoch);
-                writer.Write(info.ValidationRecall10);
-                model.save(writer);
-                writer.Write(EndMarker);
-            }
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
+            writer.Write(Magic);
+            writer.Write(Version);
+            writer.Write(JsonSerializer.Serialize(info.Model));
+            writer.Write(JsonSerializer.Serialize(info.Trainer));
+            writer.Write(info.Epoch);
+            writer.Write(info.ValidationRecall10);
+            model.save(writer);
+            writer.Write(EndMarker);
+        });
     }
 
     /// <summary>The header of a checkpoint, checked for magic, version and completeness.</summary>

@@ -6,6 +6,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using GenRec.Data;
+using GenRec.IO;
 
 namespace GenRec.Text;
 
@@ -131,21 +132,6 @@ public static class EmbeddingCache
 
     private static void WriteAtomically(string path, float[] vectors, int n, int d)
     {
-        string dir = Path.GetDirectoryName(path)!;
-        Directory.CreateDirectory(dir);
-        string temp = Path.Combine(dir, $".{Path.GetFileName(path)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                NpyFile.Write(stream, vectors, n, d);
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(temp, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
+        AtomicFile.Write(path, stream => NpyFile.Write(stream, vectors, n, d));
     }
 }

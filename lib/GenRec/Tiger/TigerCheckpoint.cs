@@ -10,6 +10,7 @@
 using System.Text;
 using System.Text.Json;
 using static TorchSharp.torch;
+using GenRec.IO;
 
 namespace GenRec.Tiger;
 
@@ -26,33 +27,21 @@ public static class TigerCheckpoint
 
     internal static void Save(string path, Header header, TigerModel model, TorchSharp.Modules.OptimizerHelper optimizer)
     {
-        var full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var temp = full + "." + Guid.NewGuid().ToString("N") + ".tmp";
-        try
+        AtomicFile.WriteBinary(path, writer =>
         {
-            using (var stream = File.Create(temp))
-            using (var writer = new BinaryWriter(stream, Encoding.UTF8))
-            {
-                writer.Write(Magic);
-                writer.Write(Version);
-                writer.Write(JsonSerializer.Serialize(header.Model));
-                writer.Write(JsonSerializer.Serialize(header.Trainer));
-                writer.Write(header.DataFingerprint);
-                writer.Write(header.Step);
-                writer.Write(header.BestRecall10);
-                writer.Write(header.BestStep);
-                writer.Write(header.ValidationsSinceBest);
-                model.save(writer);
-                optimizer.save_state_dict(writer);
-                writer.Write(EndMarker);
-            }
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
+            writer.Write(Magic);
+            writer.Write(Version);
+            writer.Write(JsonSerializer.Serialize(header.Model));
+            writer.Write(JsonSerializer.Serialize(header.Trainer));
+            writer.Write(header.DataFingerprint);
+            writer.Write(header.Step);
+            writer.Write(header.BestRecall10);
+            writer.Write(header.BestStep);
+            writer.Write(header.ValidationsSinceBest);
+            model.save(writer);
+            optimizer.save_state_dict(writer);
+            writer.Write(EndMarker);
+        });
     }
 
     /// <summary>Reads and checks the header; the reader is left at the model state.</summary>

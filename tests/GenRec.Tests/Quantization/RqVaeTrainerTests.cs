@@ -124,7 +124,7 @@ public class RqVaeTrainerTests
             string path = Path.Combine(dir, "rqvae.bin");
             RqVaeCheckpoint.Save(model, path);
             Assert.True(File.Exists(RqVaeCheckpoint.SidecarPath(path)));
-            Assert.Empty(Directory.GetFiles(dir, "*.tmp-*"));          // temporaries were moved into place
+            Assert.Empty(Directory.GetFiles(dir, "*.tmp"));          // temporaries were moved into place
             using var loaded = RqVaeCheckpoint.Load(path, "cpu");
             Assert.Equal(model.Config.HiddenDims, loaded.Config.HiddenDims);
             Assert.Equal(model.Config with { HiddenDims = loaded.Config.HiddenDims }, loaded.Config);

@@ -57,7 +57,7 @@ public class SemanticIdsTests
             Assert.Equal(ids.Codes, loaded.Codes);
             Assert.Equal(ids.Dedup, loaded.Dedup);
             Assert.Equal(4, loaded.CodebookSize);
-            Assert.Empty(Directory.GetFiles(dir, "*.tmp-*"));
+            Assert.Empty(Directory.GetFiles(dir, "*.tmp"));
         }
         finally
         {
