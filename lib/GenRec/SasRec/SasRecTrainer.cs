@@ -14,6 +14,7 @@ using System.Diagnostics;
 using GenRec.Data;
 using GenRec.Evaluation;
 using GenRec.Tiger;
+using GenRec.Training;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -114,16 +115,7 @@ public sealed class SasRecTrainer : IDisposable
         var logits = model.Scores(selected);                                         // (T, N)
         var labels = targets.reshape(-1).index_select(0, positions) - 1;             // (T) items 1..N → classes 0..N−1
         var loss = nn.functional.cross_entropy(logits, labels);                      // mean over the T targets
-        var lossValue = loss.item<float>();
-        if (!float.IsFinite(lossValue)) throw Diverged($"loss is {lossValue}");
-        loss.backward();
-        var norm = nn.utils.clip_grad_norm_(model.parameters(), Config.GradientClipNorm > 0 ? Config.GradientClipNorm : float.MaxValue);   // no clipping: only the norm (double.MaxValue overflows LibTorch's float)
-        if (!double.IsFinite(norm))
-        {
-            optimizer.zero_grad();
-            throw Diverged($"gradient norm is {norm}");
-        }
-        optimizer.step();
+        var lossValue = GuardedUpdate.Apply(loss, model.parameters(), optimizer, Config.GradientClipNorm, Diverged);
         Step++;
         return lossValue;
     }

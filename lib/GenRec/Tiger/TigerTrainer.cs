@@ -8,6 +8,7 @@
 // state of a run is fully described by its parameters, optimizer moments and step counter. On the CPU no
 // global RNG is touched (dropout draws from the model's own stream); on CUDA the step reseeds LibTorch.
 using System.Text.Json;
+using GenRec.Training;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -124,17 +125,7 @@ public sealed class TigerTrainer : IDisposable
         var logits = model.forward(source, mask, decoderInput);                                      // (B, L, V)
         var loss = nn.functional.cross_entropy(
             logits.reshape(-1, logits.shape[^1]), labels.reshape(-1), ignore_index: SemanticIdTokenizer.Pad);
-        var lossValue = loss.item<float>();
-        if (!float.IsFinite(lossValue))
-            throw Diverged($"loss is {lossValue}");
-        loss.backward();
-        var norm = nn.utils.clip_grad_norm_(model.parameters(), Config.GradientClipNorm > 0 ? Config.GradientClipNorm : float.MaxValue); // LibTorch takes max_norm as a float: double.MaxValue overflows
-        if (!double.IsFinite(norm))
-        {
-            optimizer.zero_grad();
-            throw Diverged($"gradient norm is {norm}");
-        }
-        optimizer.step();
+        var lossValue = GuardedUpdate.Apply(loss, model.parameters(), optimizer, Config.GradientClipNorm, Diverged);
         Step++;
         return lossValue;
     }
