@@ -59,8 +59,8 @@ public sealed class RunReportTests
         Assert.Equal(FullFixtureCharts, Regex.Matches(html, "<div class=\"chart\">").Count);
         // The library's opening text appears once: one copy of plotly.js for all charts.
         var libraryStart = HtmlPage.PlotlyJs.Value[..200];
-        Assert.Equal(1, Regex.Matches(html, Regex.Escape(libraryStart)).Count);
-        Assert.Equal(1, Regex.Matches(html, "<script type=\"text/javascript\">\n").Count);
+        Assert.Single(Regex.Matches(html, Regex.Escape(libraryStart)));
+        Assert.Single(Regex.Matches(html, "<script type=\"text/javascript\">\n"));
         Assert.DoesNotMatch("<script[^>]+src=", html);
         Assert.DoesNotContain("cdn.plot.ly", body); // (plotly.js itself names the CDN as a default it never uses here)
         Assert.InRange(html.Length, HtmlPage.PlotlyJs.Value.Length, HtmlPage.PlotlyJs.Value.Length + 1_000_000);
