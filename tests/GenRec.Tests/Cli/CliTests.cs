@@ -4,19 +4,12 @@ using System.Text.Json;
 using GenRec.Cli.Commands;
 using GenRec.Tests.Data;
 using GenRec.Tests.TestSupport;
+using static GenRec.Tests.TestSupport.CliRunner;
 
 namespace GenRec.Tests.Cli;
 
 public sealed class CliTests
 {
-    static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var code = CliApp.Run(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
-
     [Fact]
     public void Data_stats_json_reports_users_items_and_interactions()
     {

@@ -4,20 +4,13 @@
 using GenRec.Cli.Commands;
 using GenRec.Runs;
 using GenRec.Tests.TestSupport;
+using static GenRec.Tests.TestSupport.CliRunner;
 
 namespace GenRec.Tests.Cli;
 
 [Collection("notebooks")] // one kernel at a time: notebooks are the heaviest tests on 2 cores
 public sealed class NotebooksCommandTests(ITestOutputHelper output)
 {
-    static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var code = CliApp.Run(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
-
     [Fact]
     public void Notebooks_command_executes_01_data_with_jupyter_and_keeps_its_chart()
     {

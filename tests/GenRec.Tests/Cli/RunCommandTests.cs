@@ -6,19 +6,12 @@ using System.Text.RegularExpressions;
 using GenRec.Cli.Commands;
 using GenRec.Tests.Runs;
 using GenRec.Tests.TestSupport;
+using static GenRec.Tests.TestSupport.CliRunner;
 
 namespace GenRec.Tests.Cli;
 
 public sealed class RunCommandTests
 {
-    static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var code = CliApp.Run(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
-
     static string[] ShortRun(TempDirectory temp, string runDir, long seed = 3) =>
     [
         "run", "--dataset", "tiny", "--data-dir", temp.Path, "--cache-dir", temp.Combine("cache"), "--out", runDir,

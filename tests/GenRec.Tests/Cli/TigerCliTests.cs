@@ -5,19 +5,12 @@ using System.Text.Json;
 using GenRec.Cli.Commands;
 using GenRec.Tests.Runs;
 using GenRec.Tests.TestSupport;
+using static GenRec.Tests.TestSupport.CliRunner;
 
 namespace GenRec.Tests.Cli;
 
 public sealed class TigerCliTests
 {
-    static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var code = CliApp.Run(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
-
     static string[] TrainArgs(TempDirectory temp, string semanticIds, string preset = "cpu") =>
         ["train", "--dataset", "tiny", "--data-dir", temp.Path, "--cache-dir", temp.Combine("cache"), "--preset", preset,
          "--semantic-ids", semanticIds, "--seed", "1", "--steps", "2", "--out", temp.Combine("run")];
