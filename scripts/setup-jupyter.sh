@@ -96,8 +96,11 @@ fi
 
 "$tool" --version >/dev/null 2>&1 || { echo "setup-jupyter: error: $tool does not start after the FSharp.Core patch; delete artifacts/tools and rerun." >&2; exit 1; }
 
-# 4. Kernel specs (.net-csharp, .net-fsharp, .net-powershell) for this user, pointing at the tool by
-#    absolute path; telemetry off so running a notebook makes no network call of its own.
+# 4. Kernel specs (.net-csharp, .net-fsharp, .net-powershell) pointing at the tool by absolute path,
+#    telemetry off so running a notebook makes no network call of its own. Written twice: into this
+#    checkout's artifacts/jupyter/kernels, which `genrec notebooks`, the tests and .ci/run put first on
+#    JUPYTER_PATH (so they always run this checkout's kernel), and for this user, so VS Code and JupyterLab
+#    list the kernel (there the checkout set up last wins).
 specs="$(mktemp -d)"
 trap 'rm -rf "$specs"' EXIT
 "$tool" jupyter install --path "$specs" >/dev/null
@@ -113,6 +116,12 @@ spec.setdefault("env", {}).update({"DOTNET_INTERACTIVE_CLI_TELEMETRY_OPTOUT": "1
 json.dump(spec, open(path, "w"), indent=2)
 PY
 done
+local_kernels="$repo/artifacts/jupyter/kernels"
+mkdir -p "$local_kernels"
+for spec in "$specs"/.net-*; do
+  rm -rf "$local_kernels/$(basename "$spec")"
+  cp -r "$spec" "$local_kernels/"
+done
 # jupyter_client's API rather than `jupyter kernelspec` (Debian's nbclient does not bring that command).
 "$python" - "$specs" <<'PY'
 import os, sys
@@ -122,6 +131,7 @@ for name in sorted(os.listdir(sys.argv[1])):
     if name.startswith(".net-"):
         manager.install_kernel_spec(os.path.join(sys.argv[1], name), kernel_name=name, user=True)
 found = {k: v for k, v in find_kernel_specs().items() if k.startswith(".net-")}
-print("setup-jupyter: kernel specs " + ", ".join(f"{k} ({v})" for k, v in sorted(found.items())))
+print("setup-jupyter: kernel specs for this user " + ", ".join(f"{k} ({v})" for k, v in sorted(found.items())))
 PY
+say "kernel specs for this checkout in artifacts/jupyter/kernels (put first on JUPYTER_PATH by genrec notebooks and .ci/run)"
 say "ready; kernel = $tool"

@@ -25,10 +25,14 @@ public static class NotebooksCommand
         command.SetAction(parse =>
         {
             var console = parse.InvocationConfiguration.Output;
-            var folder = parse.GetValue(notebooks) ?? Path.Combine(DataLocator.FindRepositoryRoot()
+            var repository = DataLocator.FindRepositoryRoot();
+            var folder = parse.GetValue(notebooks) ?? Path.Combine(repository
                 ?? throw new DirectoryNotFoundException($"Not inside the repository ({DataLocator.RepositoryMarker} not found above the current folder); pass --notebooks."), "notebooks");
+            // this checkout's kernel specs (scripts/setup-jupyter.sh) before the user's
+            var localKernels = repository is null ? null : NotebookExecution.LocalJupyterFolder(repository);
             var options = new NotebookExecutionOptions
             {
+                JupyterDataDir = localKernels is not null && Directory.Exists(localKernels) ? localKernels : null,
                 Small = parse.GetValue(small),
                 DataDir = parse.GetValue(dataDir),
                 CellTimeoutSeconds = parse.GetValue(timeout),

@@ -2,6 +2,11 @@
 // Interactive kernel (.net-csharp) — and keeps the executed copies, outputs and charts included, as reports.
 // This is the route a user's Jupyter takes (unlike the in-process kernel of the test suite), so it also
 // catches kernel-level problems such as the FSharp.Core mismatch fixed by scripts/setup-jupyter.sh.
+//
+// Which kernel: setup-jupyter.sh writes this checkout's kernel specs into <repo>/artifacts/jupyter/kernels
+// (and, for VS Code / JupyterLab, into the user's Jupyter folder, where the last checkout set up wins).
+// Commands here put the checkout's folder first on JUPYTER_PATH, so a second clone, or a deleted one whose
+// user-level spec still names its tool, never runs another checkout's kernel.
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -21,6 +26,11 @@ public sealed record NotebookExecutionOptions
     public string Jupyter { get; init; } = "jupyter";
     /// <summary>Kernel spec name of the .NET Interactive C# kernel.</summary>
     public string KernelName { get; init; } = NotebookExecution.CSharpKernel;
+    /// <summary>
+    /// A Jupyter data folder searched before all others (prepended to JUPYTER_PATH), normally this
+    /// checkout's <c>artifacts/jupyter</c> (<see cref="NotebookExecution.LocalJupyterFolder"/>); null: Jupyter's own search.
+    /// </summary>
+    public string? JupyterDataDir { get; init; }
 }
 
 /// <summary>One executed notebook.</summary>
@@ -45,6 +55,9 @@ public static class NotebookExecution
     /// <summary>The script that sets up Jupyter and the kernel, relative to the repository root.</summary>
     public const string SetupScript = "scripts/setup-jupyter.sh";
 
+    /// <summary>Where <see cref="SetupScript"/> puts the checkout's own kernel specs (a Jupyter data folder).</summary>
+    public static string LocalJupyterFolder(string repositoryRoot) => Path.Combine(repositoryRoot, "artifacts", "jupyter");
+
     /// <summary>
     /// Throws <see cref="JupyterSetupException"/> (one line naming <see cref="SetupScript"/>) unless jupyter
     /// nbconvert runs and the kernel spec is registered.
@@ -52,13 +65,18 @@ public static class NotebookExecution
     public static void CheckSetup(NotebookExecutionOptions? options = null)
     {
         options ??= new NotebookExecutionOptions();
-        var (exit, output) = Run(options.Jupyter, ["--paths", "--json"], null, TimeSpan.FromSeconds(60));
+        var environment = JupyterEnvironment(options);
+        var (exit, output) = Run(options.Jupyter, ["--paths", "--json"], environment, TimeSpan.FromSeconds(60));
         if (exit != 0)
             throw new JupyterSetupException($"Jupyter is not set up ('{options.Jupyter} --paths' failed: {LastLine(output)}); run {SetupScript}.");
         var dataDirs = JsonNode.Parse(output[output.IndexOf('{')..])?["data"]?.AsArray().Select(d => d!.GetValue<string>()) ?? [];
-        if (!dataDirs.Any(d => File.Exists(Path.Combine(d, "kernels", options.KernelName, "kernel.json"))))
-            throw new JupyterSetupException($"The .NET Interactive Jupyter kernel '{options.KernelName}' is not registered; run {SetupScript}.");
-        (exit, output) = Run(options.Jupyter, ["nbconvert", "--version"], null, TimeSpan.FromSeconds(60));
+        // Jupyter takes the first folder in search order that holds the spec; so do we.
+        var spec = dataDirs.Select(d => Path.Combine(d, "kernels", options.KernelName, "kernel.json")).FirstOrDefault(File.Exists)
+            ?? throw new JupyterSetupException($"The .NET Interactive Jupyter kernel '{options.KernelName}' is not registered; run {SetupScript}.");
+        var program = KernelProgram(spec);
+        if (program is not null && Path.IsPathFullyQualified(program) && !File.Exists(program))
+            throw new JupyterSetupException($"The Jupyter kernel '{options.KernelName}' ({spec}) starts {program}, which does not exist (a moved or deleted checkout?); run {SetupScript}.");
+        (exit, output) = Run(options.Jupyter, ["nbconvert", "--version"], environment, TimeSpan.FromSeconds(60));
         if (exit != 0)
             throw new JupyterSetupException($"'jupyter nbconvert' is not installed ({LastLine(output)}); run {SetupScript}.");
     }
@@ -93,11 +111,9 @@ public static class NotebookExecution
         if (checkSetup) CheckSetup(options);
         CheckReferencedAssemblies(notebook);
         outDir = Directory.CreateDirectory(outDir).FullName;
-        var environment = new Dictionary<string, string?>
-        {
-            ["GENREC_NOTEBOOK_SMALL"] = options.Small ? "1" : Environment.GetEnvironmentVariable("GENREC_NOTEBOOK_SMALL"),
-            ["DOTNET_INTERACTIVE_CLI_TELEMETRY_OPTOUT"] = "1",
-        };
+        var environment = JupyterEnvironment(options);
+        environment["GENREC_NOTEBOOK_SMALL"] = options.Small ? "1" : Environment.GetEnvironmentVariable("GENREC_NOTEBOOK_SMALL");
+        environment["DOTNET_INTERACTIVE_CLI_TELEMETRY_OPTOUT"] = "1";
         if (options.DataDir is not null) environment[Data.DataLocator.EnvironmentVariable] = Path.GetFullPath(options.DataDir);
 
         var watch = Stopwatch.StartNew();
@@ -165,6 +181,34 @@ public static class NotebookExecution
         var start = Array.FindLastIndex(lines, l => l.Contains("CellExecutionError", StringComparison.Ordinal) || l.Contains("Error", StringComparison.Ordinal));
         var tail = start >= 0 ? lines[start..].Take(12) : lines.TakeLast(12);
         return string.Join(" | ", tail);
+    }
+
+    /// <summary>JUPYTER_PATH with <see cref="NotebookExecutionOptions.JupyterDataDir"/> first, when one is given.</summary>
+    static Dictionary<string, string?> JupyterEnvironment(NotebookExecutionOptions options)
+    {
+        var environment = new Dictionary<string, string?>();
+        if (options.JupyterDataDir is not null)
+        {
+            var inherited = Environment.GetEnvironmentVariable("JUPYTER_PATH");
+            environment["JUPYTER_PATH"] = string.IsNullOrEmpty(inherited)
+                ? Path.GetFullPath(options.JupyterDataDir)
+                : Path.GetFullPath(options.JupyterDataDir) + Path.PathSeparator + inherited;
+        }
+        return environment;
+    }
+
+    /// <summary>argv[0] of a kernel spec (the program Jupyter starts), or null when the file has none.</summary>
+    public static string? KernelProgram(string kernelJson)
+    {
+        try
+        {
+            var argv = JsonNode.Parse(File.ReadAllText(kernelJson))?["argv"]?.AsArray();
+            return argv is { Count: > 0 } ? argv[0]?.GetValue<string>() : null;
+        }
+        catch (JsonException e)
+        {
+            throw new JupyterSetupException($"The Jupyter kernel spec {kernelJson} is not valid JSON ({e.Message}); run {SetupScript}.");
+        }
     }
 
     static string LastLine(string output) => output.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault()?.Trim() ?? "no output";

@@ -45,6 +45,29 @@ public sealed class NotebooksCommandTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_kernel_spec_naming_a_deleted_tool_is_refused_and_the_checkouts_own_folder_comes_first()
+    {
+        // Two Jupyter data folders hold the same kernel name: the one given as JupyterDataDir must win, as
+        // Jupyter itself would pick it, and its missing program must be named before any notebook runs.
+        using var temp = new TempDirectory("genrec-nbexec");
+        const string kernel = "genrec-test-kernel";
+        var missingTool = temp.Combine("deleted-clone", "artifacts", "tools", "dotnet-interactive");
+        temp.Write(Path.Combine("local", "kernels", kernel, "kernel.json"),
+            $$"""{"argv": ["{{missingTool}}", "jupyter", "{connection_file}"], "display_name": "test", "language": "C#"}""");
+        var options = new NotebookExecutionOptions { KernelName = kernel, JupyterDataDir = temp.Combine("local") };
+
+        var error = Assert.Throws<JupyterSetupException>(() => NotebookExecution.CheckSetup(options));
+        Assert.Contains(missingTool, error.Message);
+        Assert.Contains("does not exist", error.Message);
+        Assert.Contains(NotebookExecution.SetupScript, error.Message);
+        Assert.Equal(missingTool, NotebookExecution.KernelProgram(temp.Combine("local", "kernels", kernel, "kernel.json")));
+
+        // without the folder on JUPYTER_PATH the kernel is simply not registered
+        var unregistered = Assert.Throws<JupyterSetupException>(() => NotebookExecution.CheckSetup(options with { JupyterDataDir = null }));
+        Assert.Contains("not registered", unregistered.Message);
+    }
+
+    [Fact]
     public void Output_counter_finds_plotly_charts_and_rejects_error_outputs()
     {
         using var temp = new TempDirectory("genrec-nbexec");
