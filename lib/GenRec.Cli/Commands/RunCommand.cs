@@ -12,7 +12,7 @@ public static class RunCommand
         var dataset = CommonOptions.Dataset();
         var dataDir = CommonOptions.DataDir();
         var cacheDir = CommonOptions.CacheDir();
-        var preset = new Option<string>("--preset") { Description = "TIGER preset: cpu (about an hour on 2 cores) | paper (the paper's sizes; a GPU job)", DefaultValueFactory = _ => "cpu" };
+        var preset = new Option<string>("--preset") { Description = "TIGER preset: cpu (about 40 min for the whole run on 2 cores) | paper (the paper's sizes; a GPU job)", DefaultValueFactory = _ => "cpu" };
         preset.AcceptOnlyFromAmong("cpu", "paper");
         var seed = new Option<long>("--seed") { Description = "Seed of every stage (same seed → same semantic IDs and metrics on CPU).", DefaultValueFactory = _ => 0 };
         var output = new Option<string?>("--out") { Description = "Run folder (default runs/<dataset>-<preset>-seed<seed>)." };

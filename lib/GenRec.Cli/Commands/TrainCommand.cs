@@ -16,7 +16,7 @@ public static class TrainCommand
         var dataset = CommonOptions.Dataset();
         var dataDir = CommonOptions.DataDir();
         var cacheDir = CommonOptions.CacheDir();
-        var preset = new Option<string>("--preset") { Description = $"{string.Join(" | ", TigerPresets.Names)}: cpu ≈ 1 hour on 2 cores, paper = the paper's sizes (GPU).", DefaultValueFactory = _ => "cpu" };
+        var preset = new Option<string>("--preset") { Description = $"{string.Join(" | ", TigerPresets.Names)}: cpu ≈ 25 min on 2 cores (Beauty), paper = the paper's sizes (GPU).", DefaultValueFactory = _ => "cpu" };
         var semanticIds = new Option<string>("--semantic-ids") { Description = "Folder written by `genrec semantic-ids` (or its semantic_ids.parquet).", Required = true };
         var seed = new Option<long>("--seed") { Description = "Seed of initialisation, data order and dropout (same seed → same run on CPU).", DefaultValueFactory = _ => 0 };
         var steps = new Option<int?>("--steps") { Description = "Training steps instead of the preset's (a larger number continues a finished run)." };
