@@ -20,17 +20,19 @@ public static class TrainCommand
         var semanticIds = new Option<string>("--semantic-ids") { Description = "Folder written by `genrec semantic-ids` (or its semantic_ids.parquet).", Required = true };
         var seed = new Option<long>("--seed") { Description = "Seed of initialisation, data order and dropout (same seed → same run on CPU).", DefaultValueFactory = _ => 0 };
         var steps = new Option<int?>("--steps") { Description = "Training steps instead of the preset's (a larger number continues a finished run)." };
+        var learningRate = new Option<double?>("--learning-rate") { Description = "Peak learning rate instead of the preset's (tune on the validation split: evaluate --split valid)." };
         var device = new Option<string>("--device") { Description = "auto | cpu | cuda", DefaultValueFactory = _ => "auto" };
         var output = new Option<string>("--out") { Description = "Run folder (config.json, checkpoints/, training_history.json).", Required = true };
         var command = new Command("train", "Train TIGER's encoder-decoder on semantic-ID sequences (stage 2); resumes an interrupted run.")
         {
-            dataset, dataDir, cacheDir, preset, semanticIds, seed, steps, device, output,
+            dataset, dataDir, cacheDir, preset, semanticIds, seed, steps, learningRate, device, output,
         };
         command.SetAction(parse =>
         {
             var console = parse.InvocationConfiguration.Output;
             var chosen = TigerPresets.Get(parse.GetValue(preset)!);
             if (parse.GetValue(steps) is int n) chosen = chosen.WithSteps(n);
+            if (parse.GetValue(learningRate) is double lr) chosen = chosen.WithLearningRate(lr);
             var idsFile = TigerTraining.SemanticIdsFile(parse.GetValue(semanticIds)!);   // fail before loading the dataset
             var data = DatasetLoading.Load(parse.GetValue(dataset)!, parse.GetValue(dataDir), parse.GetValue(cacheDir));
             var result = WithProgress(console, report =>

@@ -46,6 +46,17 @@ public sealed record TigerPreset(
         if (steps < 1) throw new ArgumentOutOfRangeException(nameof(steps), steps, "Steps must be ≥ 1.");
         return this with { Fit = Fit with { MaxSteps = steps } };
     }
+
+    /// <summary>
+    /// The same preset with peak learning rate <paramref name="learningRate"/> (warm-up and decay keep their
+    /// shape). For tuning on the validation split; the run's config.json records the value.
+    /// </summary>
+    public TigerPreset WithLearningRate(double learningRate)
+    {
+        if (!(learningRate > 0) || !double.IsFinite(learningRate))
+            throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, "The learning rate must be a positive number.");
+        return this with { Trainer = Trainer with { LearningRate = learningRate } };
+    }
 }
 
 /// <summary>The named presets.</summary>

@@ -43,6 +43,22 @@ public sealed class TigerCliTests
     }
 
     [Fact]
+    public void Learning_rate_option_is_recorded_and_a_different_one_is_refused_in_the_same_folder()
+    {
+        using var temp = new TempDirectory();
+        TinyTigerRun.WriteDataset(temp);
+        var args = TrainArgs(temp, TinyTigerRun.WriteSemanticIds(temp));
+        var (code, _, error) = Run([.. args, "--learning-rate", "0.002"]);
+        Assert.True(code == 0, error);
+        Assert.Contains("\"learning_rate\": 0.002", File.ReadAllText(temp.Combine("run", "config.json")));
+
+        (code, _, error) = Run([.. args, "--learning-rate", "0.003"]);
+        Assert.Equal(1, code);
+        Assert.Contains("learning_rate", error);
+        Assert.Single(error.TrimEnd().Split('\n'));
+    }
+
+    [Fact]
     public void Missing_semantic_ids_folder_gives_one_line_and_exit_code_1()
     {
         using var temp = new TempDirectory();

@@ -36,6 +36,17 @@ public sealed class TigerPresetsAndDataTests
     }
 
     [Fact]
+    public void WithLearningRate_changes_only_the_peak_learning_rate_and_refuses_non_positive_values()
+    {
+        var preset = TigerPresets.Cpu;
+        var tuned = preset.WithLearningRate(0.002);
+        Assert.Equal(preset with { Trainer = preset.Trainer with { LearningRate = 0.002 } }, tuned);
+        Assert.Equal(preset.Trainer.WarmupSteps, tuned.Trainer.WarmupSteps);
+        foreach (var bad in new[] { 0.0, -0.01, double.NaN, double.PositiveInfinity })
+            Assert.Throws<ArgumentOutOfRangeException>(() => preset.WithLearningRate(bad));
+    }
+
+    [Fact]
     public void Tokenizer_from_stored_ids_appends_the_dedup_level_and_rejects_ids_of_another_dataset()
     {
         var ids = SemanticIds.FromCodes([1, 2, 3], new[,] { { 0, 1 }, { 0, 1 }, { 2, 0 } }, codebookSize: 3);
