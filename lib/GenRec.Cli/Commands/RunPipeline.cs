@@ -5,6 +5,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using GenRec.Data;
+using GenRec.IO;
 using GenRec.Quantization;
 using GenRec.Runs;
 using Spectre.Console;
@@ -90,7 +91,7 @@ public static class RunPipeline
         // Summary: top-level metrics.json, TIGER's test predictions at the top, and the report.
         clock.Restart();
         var metrics = stageTwo.SummaryMetrics(PaperBeauty);
-        RunFiles.WriteText(Path.Combine(runDir, "metrics.json"), metrics.ToJsonString(RunFiles.Json));
+        AtomicFile.WriteText(Path.Combine(runDir, "metrics.json"), metrics.ToJsonString(RunFiles.Json));
         File.Copy(Path.Combine(runDir, "tiger", "predictions_test.tsv"), Path.Combine(runDir, "predictions_test.tsv"), overwrite: true);
         stageTwo.WriteReport();
         stages.Add(("report", "written", clock.Elapsed.TotalSeconds));
@@ -130,7 +131,7 @@ public static class RunPipeline
         metrics["wall_seconds"] = Math.Round(clock.Elapsed.TotalSeconds, 2);
         metrics["dataset"] = options.Dataset;
         SemanticIdsParquet.Save(ids, Path.Combine(outDir, "semantic_ids.parquet"));
-        RunFiles.WriteText(Path.Combine(outDir, "metrics.json"), JsonSerializer.Serialize(metrics, RunFiles.Json));
+        RunFiles.WriteJson(Path.Combine(outDir, "metrics.json"), metrics);
     }
 
     static void PrintSummary(TextWriter output, List<(string Stage, string Status, double Seconds)> stages, JsonObject metrics, TimeSpan total, string runDir)

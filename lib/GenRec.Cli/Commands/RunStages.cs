@@ -6,6 +6,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using GenRec.IO;
 using GenRec.Runs;
 
 namespace GenRec.Cli.Commands;
@@ -52,12 +53,12 @@ public static class RunStages
 
     /// <summary>Marks the stage finished; call only after every output file of the stage is in place.</summary>
     public static void MarkDone(string stageDir, string fingerprint, double seconds, string markerFile = MarkerFile) =>
-        RunFiles.WriteText(Path.Combine(stageDir, markerFile), JsonSerializer.Serialize(new
+        RunFiles.WriteJson(Path.Combine(stageDir, markerFile), new
         {
             Fingerprint = fingerprint,
             FinishedUtc = DateTime.UtcNow.ToString("O"),
             WallSeconds = Math.Round(seconds, 2),
-        }, RunFiles.Json));
+        });
 
     /// <summary>Removes a stale marker before a stage (re)starts, so a crash mid-stage never looks finished.</summary>
     public static void Invalidate(string stageDir, string markerFile = MarkerFile)
@@ -85,7 +86,7 @@ public static class RunStages
                     "choose another --out or delete that folder.");
             return;
         }
-        RunFiles.WriteText(path, text);
+        AtomicFile.WriteText(path, text);
     }
 
     static IEnumerable<string> DifferingKeys(JsonObject a, JsonObject b, string prefix)

@@ -51,7 +51,7 @@ public static class SemanticIdsCommand
             metrics["text_template"] = templateId;
 
             SemanticIdsParquet.Save(ids, Path.Combine(outDir, "semantic_ids.parquet"));
-            RunFiles.WriteText(Path.Combine(outDir, "metrics.json"), JsonSerializer.Serialize(metrics, RunFiles.Json));
+            RunFiles.WriteJson(Path.Combine(outDir, "metrics.json"), metrics);
             console.WriteLine($"{request.Method}: usage per level [{string.Join(", ", ((double[])metrics["codebook_usage"]).Select(u => u.ToString("F3")))}], " +
                               $"unique before de-dup {metrics["unique_fraction_before_dedup"]:F4}, max id duplicates {metrics["max_id_duplicates_count"]}, " +
                               $"{clock.Elapsed.TotalSeconds:F1} s → {outDir}");

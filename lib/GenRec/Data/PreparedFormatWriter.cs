@@ -19,16 +19,16 @@ public static class PreparedFormatWriter
     public static void Write(AmazonDataset dataset, string directory)
     {
         Directory.CreateDirectory(directory);
-        WriteAtomically(Path.Combine(directory, AmazonDataset.ItemsFile), writer =>
+        AtomicFile.WriteText(Path.Combine(directory, AmazonDataset.ItemsFile), writer =>
         {
             foreach (var item in dataset.Items) writer.Write(ItemLine(item) + "\n");
         });
-        WriteAtomically(Path.Combine(directory, AmazonDataset.SequencesFile), writer =>
+        AtomicFile.WriteText(Path.Combine(directory, AmazonDataset.SequencesFile), writer =>
         {
             foreach (var sequence in dataset.Sequences)
                 writer.Write($"{sequence.UserId} {string.Join(' ', sequence.Items)}\n");
         });
-        WriteAtomically(Path.Combine(directory, AmazonDataset.UsersFile), writer =>
+        AtomicFile.WriteText(Path.Combine(directory, AmazonDataset.UsersFile), writer =>
         {
             writer.Write(UsersReader.Header + "\n");
             foreach (var user in dataset.Users) writer.Write($"{user.Id}\t{user.ReviewerId}\n");
@@ -65,6 +65,4 @@ public static class PreparedFormatWriter
         if (value is null) json.WriteNull(key);
         else json.WriteString(key, value);
     }
-
-    private static void WriteAtomically(string path, Action<TextWriter> write) => AtomicFile.WriteText(path, write);
 }

@@ -18,7 +18,7 @@ public static class RunFiles
     };
 
     /// <summary>Serializes <paramref name="value"/> with <see cref="Json"/> to <paramref name="path"/> atomically.</summary>
-    public static void WriteJson<T>(string path, T value) => WriteText(path, JsonSerializer.Serialize(value, Json));
+    public static void WriteJson<T>(string path, T value) => AtomicFile.WriteText(path, JsonSerializer.Serialize(value, Json));
 
     /// <summary>Reads a JSON file written by <see cref="WriteJson"/>; a malformed file throws naming it.</summary>
     public static T ReadJson<T>(string path)
@@ -33,11 +33,5 @@ public static class RunFiles
         {
             throw new InvalidDataException($"{path}: not valid JSON for {typeof(T).Name} ({e.Message}).", e);
         }
-    }
-
-    /// <summary>Writes text to a temporary file in the same folder, then moves it over <paramref name="path"/>.</summary>
-    public static void WriteText(string path, string text)
-    {
-        AtomicFile.WriteText(path, text);
     }
 }

@@ -89,7 +89,7 @@ public static class EmbeddingCache
         if (problem is not null)
             throw new InvalidOperationException($"Embedder {embedder.ModelId} broke the unit-length contract: {problem}.");
 
-        WriteAtomically(path, vectors, n, d);
+        AtomicFile.Write(path, stream => NpyFile.Write(stream, vectors, n, d));
         return new EmbeddingCacheResult(new ItemEmbeddings(ids, d, vectors), false, path, warning);
     }
 
@@ -128,10 +128,5 @@ public static class EmbeddingCache
                 return $"row {r} has L2 norm {norm:G6}, expected 1 ± {NormTolerance}";
         }
         return null;
-    }
-
-    private static void WriteAtomically(string path, float[] vectors, int n, int d)
-    {
-        AtomicFile.Write(path, stream => NpyFile.Write(stream, vectors, n, d));
     }
 }
