@@ -34,6 +34,14 @@ public static class Charts
         return Style(chart, title, "", yTitle);
     }
 
+    /// <summary>Groups of bars: one group per category, one coloured bar per named series (e.g. metrics × models).</summary>
+    public static GenericChart GroupedBars(IReadOnlyList<string> categories, IReadOnlyDictionary<string, double[]> series, string title, string yTitle)
+    {
+        var bars = series.Select(s => CSharpChart.Column<double, string, string>(
+            s.Value, Keys: new Optional<IEnumerable<string>>(categories, true), Name: new Optional<string>(s.Key, true)));
+        return Style(CSharpChart.Combine(bars), title, "", yTitle);
+    }
+
     /// <summary>A heatmap of <paramref name="z"/>[row][column] (e.g. code usage, level × code).</summary>
     public static GenericChart Heatmap(double[][] z, string title, string xTitle, string yTitle)
     {

@@ -1,11 +1,8 @@
 // A small HTML writer for one self-contained page: escaped text, tables, and Plotly charts as bare
-// <div> + newPlot snippets. plotly.js itself goes into <head> exactly once, read from the resource that
-// Plotly.NET ships inside its assembly — Plotly.NET's own "Full" reference would inline the ~3.5 MB library
-// once per chart, and its default CDN reference leaves charts blank offline.
+// <div> + newPlot snippets, with plotly.js inlined into <head> exactly once (see Plots/PlotlyHtml).
 using System.Net;
-using System.Reflection;
 using System.Text;
-using Microsoft.FSharp.Core;
+using GenRec.Plots;
 using Plotly.NET;
 
 namespace GenRec.Runs;
@@ -43,13 +40,8 @@ public sealed class HtmlPage
     /// <summary>Appends a Plotly chart: its div and the script that draws it, without any plotly.js reference.</summary>
     public HtmlPage Chart(GenericChart chart)
     {
-        var options = DisplayOptions.init(
-            DocumentTitle: null, DocumentCharset: null, DocumentDescription: null, DocumentFavicon: null,
-            AdditionalHeadTags: null, ChartDescription: null,
-            PlotlyJSReference: FSharpOption<PlotlyJSReference>.Some(PlotlyJSReference.NoReference));
-        var withoutLibrary = Plotly.NET.Chart.withDisplayOptions(options).Invoke(chart);
         ChartCount++;
-        return Raw($"<div class=\"chart\">{StableIds(GenericChart.toChartHTML(withoutLibrary), ChartCount)}</div>");
+        return Raw($"<div class=\"chart\">{PlotlyHtml.WithStableIds(PlotlyHtml.ChartWithoutLibrary(chart), $"chart-{ChartCount}")}</div>");
     }
 
     /// <summary>The whole document: title, style, plotly.js inlined once (only when there are charts), then the body.</summary>
@@ -60,41 +52,13 @@ public sealed class HtmlPage
             .Append($"<title>{Escape(title)}</title>\n")
             .Append($"<meta name=\"genrec-chart-count\" content=\"{ChartCount}\">\n")
             .Append("<style>\n").Append(Style).Append("</style>\n");
-        if (ChartCount > 0)
-            html.Append("<script type=\"text/javascript\">\n").Append(ScriptSafe(PlotlyJs.Value)).Append("\n</script>\n");
+        if (ChartCount > 0) html.Append(PlotlyHtml.LibraryScript()).Append('\n');
         html.Append("</head>\n<body>\n").Append(body).Append("</body>\n</html>\n");
         return html.ToString();
     }
 
-    /// <summary>
-    /// Plotly.NET names each chart's div (and its render function) after a fresh GUID; numbering them instead
-    /// makes the same run folder give a byte-identical page.
-    /// </summary>
-    private static string StableIds(string chartHtml, int number)
-    {
-        var match = System.Text.RegularExpressions.Regex.Match(chartHtml, "<div id=\"([0-9a-fA-F-]{36})\"");
-        if (!match.Success) return chartHtml;
-        var guid = match.Groups[1].Value;
-        return chartHtml.Replace(guid, $"chart-{number}").Replace(guid.Replace("-", ""), $"chart{number}");
-    }
-
     /// <summary>HTML-escapes text for element content and attribute values.</summary>
     public static string Escape(string? text) => WebUtility.HtmlEncode(text ?? "");
-
-    /// <summary>The plotly.js bundled in Plotly.NET's assembly (the version its charts are generated for).</summary>
-    public static readonly Lazy<string> PlotlyJs = new(() =>
-    {
-        var assembly = typeof(GenericChart).Assembly;
-        var name = assembly.GetManifestResourceNames()
-            .SingleOrDefault(n => n.StartsWith("Plotly.NET.plotly-", StringComparison.Ordinal) && n.EndsWith(".min.js", StringComparison.Ordinal))
-            ?? throw new InvalidOperationException($"No plotly-*.min.js resource in {assembly.FullName}; the Plotly.NET version changed how it ships plotly.js.");
-        using var stream = assembly.GetManifestResourceStream(name)!;
-        using var reader = new StreamReader(stream, Encoding.UTF8);
-        return reader.ReadToEnd();
-    });
-
-    /// <summary>Makes script text safe inside &lt;script&gt;: a literal "&lt;/script" would end the element early.</summary>
-    private static string ScriptSafe(string js) => js.Replace("</script", "<\\/script", StringComparison.OrdinalIgnoreCase);
 
     private const string Style =
         """

@@ -13,7 +13,9 @@ namespace GenRec.Tests.Runs;
 public sealed class RunReportTests
 {
     /// <summary>Charts of the full fixture: stage 1 = 4 curves + 2 heatmaps; TIGER = loss, learning rate, validation.</summary>
-    internal const int FullFixtureCharts = 9;
+    // Summary bars, RQ-VAE losses, 2 codebook heatmaps, TIGER loss, learning rate and validation: 7. The fixture's
+    // stage-1 usage, perplexity and uniqueness histories are constant (the same codes at both steps): text, not charts.
+    internal const int FullFixtureCharts = 7;
 
     [Fact]
     public void Metrics_on_the_page_are_the_numbers_in_metrics_json()
@@ -58,12 +60,12 @@ public sealed class RunReportTests
         Assert.Equal(FullFixtureCharts, Regex.Matches(body, "Plotly\\.newPlot\\(").Count);
         Assert.Equal(FullFixtureCharts, Regex.Matches(html, "<div class=\"chart\">").Count);
         // The library's opening text appears once: one copy of plotly.js for all charts.
-        var libraryStart = HtmlPage.PlotlyJs.Value[..200];
+        var libraryStart = GenRec.Plots.PlotlyHtml.Library.Value[..200];
         Assert.Single(Regex.Matches(html, Regex.Escape(libraryStart)));
         Assert.Single(Regex.Matches(html, "<script type=\"text/javascript\">\n"));
         Assert.DoesNotMatch("<script[^>]+src=", html);
         Assert.DoesNotContain("cdn.plot.ly", body); // (plotly.js itself names the CDN as a default it never uses here)
-        Assert.InRange(html.Length, HtmlPage.PlotlyJs.Value.Length, HtmlPage.PlotlyJs.Value.Length + 1_000_000);
+        Assert.InRange(html.Length, GenRec.Plots.PlotlyHtml.Library.Value.Length, GenRec.Plots.PlotlyHtml.Library.Value.Length + 1_000_000);
     }
 
     [Fact]
@@ -89,6 +91,57 @@ public sealed class RunReportTests
     }
 
     [Fact]
+    public void The_page_leads_with_the_summary_and_ends_with_the_folded_configuration()
+    {
+        using var run = new TinyRun();
+        run.Json("timings.json", new JsonObject { ["wall_seconds"] = 2222.0, ["stages"] = new JsonArray() });
+        var html = File.ReadAllText(RunReport.Write(run.RunDir, run.Dataset).Path);
+
+        var headings = Regex.Matches(html, "<h2>([^<]+)</h2>").Select(m => m.Groups[1].Value).ToList();
+        Assert.Equal("Summary", headings[0]);
+        Assert.Equal(["Dataset", "Configuration"], headings[^2..]);
+        var summary = html[html.IndexOf("<h2>Summary</h2>", StringComparison.Ordinal)..html.IndexOf("<h2>Stage 1", StringComparison.Ordinal)];
+        Assert.Contains("dataset <b>tiny</b>", summary);
+        Assert.Contains("whole run 37 min 2 s", summary);
+        Assert.Contains("<div class=\"chart\">", summary);                        // the grouped bars
+        Assert.Contains("TIGER's test Recall@10 is", summary);
+        // the summary table holds exactly the test numbers of metrics.json (TIGER), sasrec/metrics.json and the paper
+        var top = JsonNode.Parse(File.ReadAllText(Path.Combine(run.RunDir, "metrics.json")))!;
+        var sasrec = JsonNode.Parse(File.ReadAllText(Path.Combine(run.RunDir, "sasrec", "metrics.json")))!;
+        var cells = Regex.Matches(summary, "data-summary=\"([^\"]+)\" data-value=\"([^\"]+)\"")
+            .ToDictionary(m => m.Groups[1].Value, m => double.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(12, cells.Count);
+        foreach (var key in ReportedMetrics.Keys)
+        {
+            Assert.Equal(top["tiger"]!["test"]![key]!.GetValue<double>(), cells[$"tiger.test.{key}"]);
+            Assert.Equal(sasrec["test"]![key]!.GetValue<double>(), cells[$"sasrec.test.{key}"]);
+            Assert.Equal(top["paper"]![key]!.GetValue<double>(), cells[$"paper.test.{key}"]);
+        }
+        // configuration and dataset statistics are folded
+        Assert.Matches("<h2>Configuration</h2>\n<details class=\"config\"><summary>", html);
+        Assert.Matches("<h2>Dataset</h2>\n<details class=\"dataset\"><summary>", html);
+    }
+
+    [Fact]
+    public void A_constant_series_is_a_sentence_not_a_chart()
+    {
+        using var run = new TinyRun();
+        run.Json(Path.Combine("sasrec", "training_history.json"), new JsonObject
+        {
+            ["train"] = new JsonArray(
+                new JsonObject { ["step"] = 1, ["loss"] = 5.0, ["learning_rate"] = 0.001 },
+                new JsonObject { ["step"] = 2, ["loss"] = 4.0, ["learning_rate"] = 0.001 }),
+            ["validation"] = new JsonArray(),
+        });
+        var result = RunReport.Write(run.RunDir, run.Dataset);
+        var html = File.ReadAllText(result.Path);
+        Assert.Contains("SASRec learning rate — learning rate: constant 0.0010 over step 1–2.", html);
+        Assert.DoesNotContain("\"text\":\"SASRec learning rate\"", html);   // no chart titled so
+        Assert.Contains("\"text\":\"SASRec training loss\"", html);          // the varying loss is still drawn
+        Assert.Equal(FullFixtureCharts + 1, result.ChartCount);
+    }
+
+    [Fact]
     public void Missing_stages_are_shown_as_not_run()
     {
         using var run = new TinyRun(withSasRec: false, withTigerHistory: false);
@@ -96,12 +149,12 @@ public sealed class RunReportTests
         var result = RunReport.Write(run.RunDir, dataset: null);
         var html = File.ReadAllText(result.Path);
 
-        Assert.Equal(["config", "dataset", "tiger", "sasrec", "examples"], result.NotRun);
+        Assert.Equal(["tiger", "sasrec", "examples", "dataset", "config"], result.NotRun);
         foreach (var section in result.NotRun) Assert.Contains($"data-section=\"{section}\">not run", html);
-        Assert.Equal(6, result.ChartCount); // stage 1 only
+        Assert.Equal(4, result.ChartCount); // summary bars (TIGER beside the paper), RQ-VAE losses, 2 heatmaps
         var cells = MetricCells(html);
         Assert.DoesNotContain(cells.Keys, k => k.StartsWith("sasrec.", StringComparison.Ordinal));
-        Assert.Equal(8, Regex.Matches(html, "<td class=\"not-run\">not run</td>").Count); // SASRec valid + test rows: 4 metrics each
+        Assert.Equal(12, Regex.Matches(html, "<td class=\"not-run\">not run</td>").Count); // SASRec: summary row + valid + test rows, 4 metrics each
         Assert.True(cells.ContainsKey("tiger.test.ndcg@10"));
     }
 
