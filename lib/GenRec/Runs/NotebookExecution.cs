@@ -31,6 +31,8 @@ public sealed record NotebookExecutionOptions
     /// checkout's <c>artifacts/jupyter</c> (<see cref="NotebookExecution.LocalJupyterFolder"/>); null: Jupyter's own search.
     /// </summary>
     public string? JupyterDataDir { get; init; }
+    /// <summary>More environment variables for nbconvert and the kernel it starts (e.g. LD_LIBRARY_PATH in a test).</summary>
+    public IReadOnlyDictionary<string, string>? ExtraEnvironment { get; init; }
 }
 
 /// <summary>One executed notebook.</summary>
@@ -39,7 +41,8 @@ public sealed record NotebookExecutionOptions
 /// <param name="CodeCells">Code cells in the notebook.</param>
 /// <param name="ChartOutputs">Outputs that hold a Plotly chart.</param>
 /// <param name="Seconds">Wall time of the nbconvert run.</param>
-public sealed record ExecutedNotebook(string Notebook, string ExecutedPath, int CodeCells, int ChartOutputs, double Seconds);
+/// <param name="HtmlPath">The executed copy rendered to a standalone HTML page (charts work offline).</param>
+public sealed record ExecutedNotebook(string Notebook, string ExecutedPath, int CodeCells, int ChartOutputs, double Seconds, string HtmlPath);
 
 /// <summary>Jupyter or the .NET kernel is missing: the message names the setup script.</summary>
 public sealed class JupyterSetupException(string message) : InvalidOperationException(message);
@@ -100,7 +103,8 @@ public static class NotebookExecution
     }
 
     /// <summary>
-    /// Executes one notebook top to bottom into <paramref name="outDir"/> (same file name). A failing cell throws
+    /// Executes one notebook top to bottom into <paramref name="outDir"/> (same file name), checks it
+    /// (<see cref="CheckOutputs"/>) and renders it to HTML beside it. A failing cell throws
     /// <see cref="NotebookExecutionException"/> with nbconvert's error; the partly executed copy, if any, is kept.
     /// </summary>
     public static ExecutedNotebook Execute(string notebook, string outDir, NotebookExecutionOptions? options = null, bool checkSetup = true)
@@ -115,6 +119,7 @@ public static class NotebookExecution
         environment["GENREC_NOTEBOOK_SMALL"] = options.Small ? "1" : Environment.GetEnvironmentVariable("GENREC_NOTEBOOK_SMALL");
         environment["DOTNET_INTERACTIVE_CLI_TELEMETRY_OPTOUT"] = "1";
         if (options.DataDir is not null) environment[Data.DataLocator.EnvironmentVariable] = Path.GetFullPath(options.DataDir);
+        foreach (var (key, value) in options.ExtraEnvironment ?? new Dictionary<string, string>()) environment[key] = value;
 
         var watch = Stopwatch.StartNew();
         var (exit, output) = Run(options.Jupyter,
@@ -128,8 +133,8 @@ public static class NotebookExecution
         if (exit != 0)
             throw new NotebookExecutionException($"{Path.GetFileName(notebook)} failed under jupyter nbconvert (exit {exit}): {ErrorSummary(output)}");
         var executed = Path.Combine(outDir, Path.GetFileName(notebook));
-        var (codeCells, charts) = CountOutputs(executed);
-        return new ExecutedNotebook(notebook, executed, codeCells, charts, watch.Elapsed.TotalSeconds);
+        var (codeCells, charts) = CheckOutputs(executed);
+        return new ExecutedNotebook(notebook, executed, codeCells, charts, watch.Elapsed.TotalSeconds, RenderHtml(executed, options));
     }
 
     /// <summary>
@@ -147,8 +152,13 @@ public static class NotebookExecution
         }
     }
 
-    /// <summary>(code cells, outputs holding a Plotly chart) of an executed .ipynb; error outputs throw.</summary>
-    public static (int CodeCells, int ChartOutputs) CountOutputs(string executedNotebook)
+    /// <summary>
+    /// Checks an executed .ipynb the way a reader would: no cell may hold an error output, and every cell that
+    /// builds a chart (its source calls a chart builder: <c>Charts.…</c> of GenRec.Plots or Plotly.NET's <c>Chart.…</c>)
+    /// must show one. Returns (code cells, outputs holding a Plotly chart); a failed check throws
+    /// <see cref="NotebookExecutionException"/> naming the cell.
+    /// </summary>
+    public static (int CodeCells, int ChartOutputs) CheckOutputs(string executedNotebook)
     {
         var root = JsonNode.Parse(File.ReadAllText(executedNotebook)) ?? throw new InvalidDataException($"{executedNotebook}: empty notebook.");
         int code = 0, charts = 0;
@@ -156,22 +166,56 @@ public static class NotebookExecution
         {
             if (cell?["cell_type"]?.GetValue<string>() != "code") continue;
             code++;
+            var cellCharts = 0;
             foreach (var output in cell["outputs"]?.AsArray() ?? [])
             {
                 if (output?["output_type"]?.GetValue<string>() == "error")
                     throw new NotebookExecutionException($"{executedNotebook}: cell {code} has an error output ({output["ename"]}: {output["evalue"]}).");
                 var data = output?["data"] as JsonObject;
                 if (data is null) continue;
-                var html = data["text/html"] switch
-                {
-                    JsonArray lines => string.Concat(lines.Select(l => l?.GetValue<string>())),
-                    JsonValue v => v.GetValue<string>(),
-                    _ => "",
-                };
-                if (data.ContainsKey("application/vnd.plotly.v1+json") || html.Contains("Plotly.newPlot", StringComparison.Ordinal)) charts++;
+                var html = Text(data["text/html"]);
+                if (data.ContainsKey("application/vnd.plotly.v1+json") || html.Contains("Plotly.newPlot", StringComparison.Ordinal)) cellCharts++;
             }
+            if (cellCharts == 0 && DrawsChart(Text(cell["source"])))
+                throw new NotebookExecutionException($"{executedNotebook}: cell {code} builds a chart but shows none (no Plotly output).");
+            charts += cellCharts;
         }
         return (code, charts);
+
+        static string Text(JsonNode? node) => node switch
+        {
+            JsonArray lines => string.Concat(lines.Select(l => l?.GetValue<string>())),
+            JsonValue v => v.GetValue<string>(),
+            _ => "",
+        };
+    }
+
+    /// <summary>True when cell source calls a chart builder (GenRec.Plots.Charts or Plotly.NET's Chart).</summary>
+    public static bool DrawsChart(string source) => System.Text.RegularExpressions.Regex.IsMatch(source, @"\bCharts?\.[A-Z]\w*\s*[(<]");
+
+    /// <summary>Code cells of a notebook (executed or not) whose source builds a chart (<see cref="DrawsChart"/>).</summary>
+    public static int ChartCells(string notebook) =>
+        (JsonNode.Parse(File.ReadAllText(notebook))?["cells"]?.AsArray() ?? [])
+        .Count(cell => cell?["cell_type"]?.GetValue<string>() == "code" && DrawsChart(cell["source"] switch
+        {
+            JsonArray lines => string.Concat(lines.Select(l => l?.GetValue<string>())),
+            JsonValue v => v.GetValue<string>(),
+            _ => "",
+        }));
+
+    /// <summary>
+    /// Renders an executed notebook to a standalone HTML page next to it (`jupyter nbconvert --to html`); its charts
+    /// carry plotly.js (see Plots/NotebookCharts), so the page shows them without a network. Returns the page's path.
+    /// </summary>
+    public static string RenderHtml(string executedNotebook, NotebookExecutionOptions? options = null)
+    {
+        options ??= new NotebookExecutionOptions();
+        executedNotebook = Path.GetFullPath(executedNotebook);
+        var (exit, output) = Run(options.Jupyter, ["nbconvert", "--to", "html", executedNotebook], JupyterEnvironment(options), TimeSpan.FromMinutes(5));
+        var html = Path.ChangeExtension(executedNotebook, ".html");
+        if (exit != 0 || !File.Exists(html))
+            throw new NotebookExecutionException($"{Path.GetFileName(executedNotebook)}: jupyter nbconvert --to html failed (exit {exit}): {LastLine(output)}");
+        return html;
     }
 
     /// <summary>nbconvert's own error lines (the cell's exception), without the kernel's hosting chatter.</summary>

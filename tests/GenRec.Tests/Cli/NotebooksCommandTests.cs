@@ -23,7 +23,8 @@ public sealed class NotebooksCommandTests(ITestOutputHelper output)
         Assert.True(code == 0, $"genrec notebooks failed (exit {code}): {stderr}");
 
         var executed = Path.Combine(temp.Path, "01-data.ipynb");
-        var (codeCells, charts) = NotebookExecution.CountOutputs(executed);
+        var (codeCells, charts) = NotebookExecution.CheckOutputs(executed);
+        Assert.True(File.Exists(Path.Combine(temp.Path, "01-data.html")), "no HTML rendering next to the executed notebook");
         Assert.Equal(File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "notebooks", "01-data.ipynb")).Split("\"cell_type\": \"code\"").Length - 1, codeCells);
         Assert.True(charts >= 1, "the executed 01-data.ipynb has no Plotly chart output");
         Assert.Contains("1 notebook(s) executed", stdout);
@@ -68,22 +69,34 @@ public sealed class NotebooksCommandTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Output_counter_finds_plotly_charts_and_rejects_error_outputs()
+    public void Output_check_counts_charts_and_rejects_error_outputs_and_chart_cells_without_a_chart()
     {
         using var temp = new TempDirectory("genrec-nbexec");
         const string chart = """{"output_type": "execute_result", "data": {"text/html": ["<div id=\"a\"></div><script>", "Plotly.newPlot('a', [], {});</script>"]}}""";
         const string text = """{"output_type": "display_data", "data": {"text/plain": ["42"]}}""";
-        var good = temp.Write("good.ipynb", Notebook($"[{chart}]", $"[{text}]", "[]"));
-        Assert.Equal((3, 1), NotebookExecution.CountOutputs(good));
+        var good = temp.Write("good.ipynb", Notebook(("Charts.Bars(x, y, \"t\", \"y\")", $"[{chart}]"), ("1", $"[{text}]"), ("1", "[]")));
+        Assert.Equal((3, 1), NotebookExecution.CheckOutputs(good));
 
-        var bad = temp.Write("bad.ipynb", Notebook($"[{text}]", """[{"output_type": "error", "ename": "Boom", "evalue": "it broke", "traceback": []}]"""));
-        var error = Assert.Throws<NotebookExecutionException>(() => NotebookExecution.CountOutputs(bad));
+        var bad = temp.Write("bad.ipynb", Notebook(("1", $"[{text}]"), ("1", """[{"output_type": "error", "ename": "Boom", "evalue": "it broke", "traceback": []}]""")));
+        var error = Assert.Throws<NotebookExecutionException>(() => NotebookExecution.CheckOutputs(bad));
         Assert.Contains("cell 2", error.Message);
         Assert.Contains("Boom: it broke", error.Message);
+
+        var blank = temp.Write("blank.ipynb", Notebook(("1", $"[{text}]"), ("var c = Charts.Lines(s, \"t\", \"x\", \"y\");\nc", $"[{text}]")));
+        var missing = Assert.Throws<NotebookExecutionException>(() => NotebookExecution.CheckOutputs(blank));
+        Assert.Contains("cell 2 builds a chart but shows none", missing.Message);
     }
 
-    static string Notebook(params string[] outputs) =>
+    [Theory]
+    [InlineData("Charts.Histogram(lengths, \"t\", \"x\")", true)]
+    [InlineData("Plotly.NET.Chart.Line<double, double, string>(x, y)", true)]
+    [InlineData("var chart = RunCharts.Validation(history);", false)]
+    [InlineData("// no Charts here\nvar n = 3;", false)]
+    public void A_cell_draws_a_chart_when_it_calls_a_chart_builder(string source, bool draws) =>
+        Assert.Equal(draws, NotebookExecution.DrawsChart(source));
+
+    static string Notebook(params (string Source, string Outputs)[] cells) =>
         "{\"cells\": [{\"cell_type\": \"markdown\", \"metadata\": {}, \"source\": [\"# t\"]}, " +
-        string.Join(", ", outputs.Select(o => $"{{\"cell_type\": \"code\", \"metadata\": {{}}, \"source\": [\"1\"], \"outputs\": {o}}}")) +
+        string.Join(", ", cells.Select(c => $"{{\"cell_type\": \"code\", \"metadata\": {{}}, \"source\": [{System.Text.Json.JsonSerializer.Serialize(c.Source)}], \"outputs\": {c.Outputs}}}")) +
         "], \"metadata\": {}, \"nbformat\": 4, \"nbformat_minor\": 5}";
 }

@@ -58,7 +58,8 @@ public sealed class NotebookRunnerTests
         finally { dir.Delete(recursive: true); }
     }
 
-    static string TinyNotebook(params string[] cells) =>
+    /// <summary>A notebook of C# code cells (the .NET kernel's spec), as Jupyter would save it before running.</summary>
+    internal static string TinyNotebook(params string[] cells) =>
         System.Text.Json.JsonSerializer.Serialize(new
         {
             cells = cells.Select((source, i) => new
@@ -66,7 +67,7 @@ public sealed class NotebookRunnerTests
                 cell_type = "code", execution_count = (int?)null, id = $"cell{i}", outputs = Array.Empty<object>(),
                 metadata = new { dotnet_interactive = new { language = "csharp" } }, source,
             }),
-            metadata = new { kernelspec = new { display_name = ".NET (C#)", language = "C#", name = ".net-csharp" } },
+            metadata = new { kernelspec = new { display_name = ".NET (C#)", language = "C#", name = ".net-csharp" }, language_info = new { name = "C#" } },
             nbformat = 4, nbformat_minor = 5,
         });
 }
