@@ -24,7 +24,7 @@ public static class EmbedCommand
             var clock = Stopwatch.StartNew();
             var name = parse.GetValue(dataset)!;
             var data = DatasetLoading.Load(name, parse.GetValue(dataDir), parse.GetValue(cacheDir));
-            var (result, modelId, templateId) = Embed(data, parse.GetValue(cacheDir), parse.GetValue(threads));
+            var (result, modelId, templateId) = Embed(data, parse.GetValue(cacheDir), parse.GetValue(threads), output);
             output.WriteLine($"{(result.CacheHit ? "cache hit" : "computed")}: {result.Embeddings.Count:N0} × {result.Embeddings.Dimension} " +
                              $"({modelId}, template {templateId}) in {clock.Elapsed.TotalSeconds:F1} s");
             output.WriteLine(result.FilePath);
@@ -37,19 +37,26 @@ public static class EmbedCommand
     /// The item embeddings of <paramref name="data"/> through the on-disk cache (computed with MiniLM on a miss),
     /// under a progress bar; every command that needs embeddings comes through here.
     /// </summary>
-    public static (EmbeddingCacheResult Result, string ModelId, string TemplateId) Embed(GenRec.Data.AmazonDataset data, string? cacheDir, int threads = 0)
+    public static (EmbeddingCacheResult Result, string ModelId, string TemplateId) Embed(GenRec.Data.AmazonDataset data, string? cacheDir, int threads = 0, TextWriter? console = null)
     {
         var template = ItemTextTemplate.ForCatalogue(data.Items);
         using var embedder = new MiniLmEmbedder(new MiniLmOptions { Threads = threads });
         var result = WithProgress(data.Items.Count, $"embedding {data.Items.Count:N0} {data.Name} items", progress =>
-            EmbeddingCache.GetOrCompute(data.Name, data.Items, template, embedder, DatasetLoading.CacheRoot(cacheDir), progress));
+            EmbeddingCache.GetOrCompute(data.Name, data.Items, template, embedder, DatasetLoading.CacheRoot(cacheDir), progress), console);
         return (result, embedder.ModelId, template.Fingerprint);
     }
 
-    /// <summary>Runs <paramref name="work"/> under a progress bar fed by the IProgress it receives.</summary>
-    public static T WithProgress<T>(int total, string label, Func<IProgress<int>, T> work)
+    /// <summary>
+    /// Runs <paramref name="work"/> under a progress bar fed by the IProgress it receives; without a terminal,
+    /// periodic plain lines on <paramref name="console"/> (<see cref="PlainProgress"/>) instead.
+    /// </summary>
+    public static T WithProgress<T>(int total, string label, Func<IProgress<int>, T> work, TextWriter? console = null)
     {
-        if (!AnsiConsole.Profile.Capabilities.Interactive) return work(new NullProgress());
+        if (!AnsiConsole.Profile.Capabilities.Interactive)
+        {
+            var plain = new PlainProgress(console ?? Console.Out, label);
+            return work(new ImmediateProgress(done => plain.Report(done, total)));
+        }
         T result = default!;
         AnsiConsole.Progress().AutoClear(true).Start(context =>
         {
@@ -63,10 +70,5 @@ public static class EmbedCommand
     sealed class ImmediateProgress(Action<int> report) : IProgress<int>
     {
         public void Report(int value) => report(value);
-    }
-
-    sealed class NullProgress : IProgress<int>
-    {
-        public void Report(int value) { }
     }
 }

@@ -36,7 +36,7 @@ public static class SemanticIdsCommand
             var outDir = Directory.CreateDirectory(parse.GetValue(output)!).FullName;
             var name = parse.GetValue(dataset)!;
             var data = DatasetLoading.Load(name, parse.GetValue(dataDir), parse.GetValue(cacheDir));
-            var (embedded, modelId, templateId) = EmbedCommand.Embed(data, parse.GetValue(cacheDir));
+            var (embedded, modelId, templateId) = EmbedCommand.Embed(data, parse.GetValue(cacheDir), console: parse.InvocationConfiguration.Output);
             var embeddings = embedded.Embeddings;
             var torchDevice = TorchDevice.Pick(parse.GetValue(device));
             using var x = torch.tensor(embeddings.Vectors, embeddings.Count, embeddings.Dimension).to(torchDevice); // (N, D)

@@ -49,16 +49,26 @@ public static class TrainCommand
 
     /// <summary>
     /// Runs stage-2 work under progress bars (one per phase) on an interactive terminal; elsewhere writes
-    /// the resume note and one line per validation to <paramref name="console"/>.
+    /// the resume note, one line per validation and periodic plain progress lines (<see cref="PlainProgress"/>)
+    /// to <paramref name="console"/>.
     /// </summary>
     public static T WithProgress<T>(TextWriter console, Func<Action<TigerProgress>, T> work)
     {
         if (!AnsiConsole.Profile.Capabilities.Interactive)
+        {
+            var phases = new Dictionary<string, PlainProgress>();
             return work(p =>
             {
                 if (p.Validation is { } v) console.WriteLine($"step {v.Step}: validation R@5 {v.Recall5:F4}  R@10 {v.Recall10:F4}  N@10 {v.Ndcg10:F4} ({v.Users} users)");
-                else if (p.Phase == TigerPhase.Loading && p.Message is { } m && p.Done == 1) console.WriteLine(m);
+                else if (p.Phase == TigerPhase.Loading) { if (p.Message is { } m && p.Done == 1) console.WriteLine(m); }
+                else if (p.Phase is TigerPhase.Training or TigerPhase.Evaluating)
+                {
+                    var label = p.Phase == TigerPhase.Training ? "training" : $"evaluate {p.Message}";
+                    if (!phases.TryGetValue(label, out var plain)) phases[label] = plain = new PlainProgress(console, label);
+                    plain.Report(p.Done, p.Total, p.Loss is double loss ? $"loss {loss:F4}" : null);
+                }
             });
+        }
         T result = default!;
         AnsiConsole.Progress().AutoClear(false).Start(context =>
         {

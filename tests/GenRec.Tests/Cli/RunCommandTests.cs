@@ -62,6 +62,45 @@ public sealed class RunCommandTests
     }
 
     [Fact]
+    public void Without_a_terminal_a_run_prints_plain_progress_lines_during_training_and_evaluation()
+    {
+        // The test host's output is not a terminal, like `run … | cat`; interval 0 prints every report.
+        using var temp = new TempDirectory();
+        TinyTigerRun.WriteDataset(temp);
+        var previous = Environment.GetEnvironmentVariable("GENREC_PROGRESS_SECONDS");
+        Environment.SetEnvironmentVariable("GENREC_PROGRESS_SECONDS", "0");
+        try
+        {
+            var (code, output, error) = Run([.. ShortRun(temp, temp.Combine("runs", "plain")), "--no-sasrec"]);
+            Assert.True(code == 0, error + output);
+            Assert.Matches(@"training: 1/2 \(50 %\), loss \d+\.\d{4}, 0:\d\d elapsed", output);
+            Assert.Contains("training: 2/2 (100 %)", output);
+            Assert.Matches(@"evaluate valid: \d+/\d+ \(100 %\)", output);
+            Assert.Matches(@"evaluate test: \d+/\d+ \(100 %\)", output);
+            Assert.Matches(@"semantic IDs \(rqvae\): 30/30 \(100 %\)", output);
+        }
+        finally { Environment.SetEnvironmentVariable("GENREC_PROGRESS_SECONDS", previous); }
+    }
+
+    [Fact]
+    public void Plain_progress_prints_at_its_interval_and_always_the_last_unit_with_time_left()
+    {
+        var quiet = new StringWriter();
+        var hourly = new PlainProgress(quiet, "training", intervalSeconds: 3600);
+        for (var i = 1; i <= 100; i++) hourly.Report(i, 100);
+        // the first report prints (nothing printed yet), then nothing until the last unit
+        Assert.Equal(["training: 1/100 (1 %), 0:00 elapsed", "training: 100/100 (100 %), 0:00 elapsed"],
+            quiet.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd()).ToArray());
+
+        var every = new StringWriter();
+        var each = new PlainProgress(every, "evaluate test", intervalSeconds: 0);
+        each.Report(256, 1024, "x");
+        each.Report(512, 1024);
+        Assert.Equal(2, every.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.Contains("evaluate test: 256/1,024 (25 %), x, 0:00 elapsed", every.ToString());
+    }
+
+    [Fact]
     public void The_same_seed_in_a_fresh_folder_gives_the_same_metrics()
     {
         using var temp = new TempDirectory();
