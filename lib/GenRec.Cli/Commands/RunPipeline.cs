@@ -36,7 +36,7 @@ public static class RunPipeline
 
         // Embeddings: the embedding cache decides (its file name carries model, template and text hash).
         clock.Restart();
-        var (embedded, modelId, templateId) = EmbedCommand.Embed(data, options.CacheDir);
+        var (embedded, modelId, templateId) = EmbedCommand.Embed(data, options.CacheDir, console: output);
         stages.Add(("embeddings", embedded.CacheHit ? "cached" : "computed", clock.Elapsed.TotalSeconds));
 
         var device = TorchDevice.Pick(options.Device).type == DeviceType.CUDA ? "cuda" : "cpu";
@@ -76,7 +76,7 @@ public static class RunPipeline
             else
             {
                 output.WriteLine($"== semantic IDs ({options.SemanticIdMethod}, seed {options.Seed}) → {shared}");
-                ComputeSemanticIds(options, embedded.Embeddings, device, shared);
+                ComputeSemanticIds(options, embedded.Embeddings, device, shared, output);
                 RunStages.MarkDone(shared, stage1Fingerprint, clock.Elapsed.TotalSeconds);
                 status = "computed";
             }
@@ -91,6 +91,16 @@ public static class RunPipeline
         // Summary: top-level metrics.json, TIGER's test predictions at the top, and the report.
         clock.Restart();
         var metrics = stageTwo.SummaryMetrics(PaperBeauty);
+        // Timings go into their own file: metrics.json must be identical for the same seed, wall times never are.
+        // Wall time of this invocation up to the report; stages reused from an earlier one are named, not timed again.
+        RunFiles.WriteJson(Path.Combine(runDir, "timings.json"), new JsonObject
+        {
+            ["wall_seconds"] = Math.Round(total.Elapsed.TotalSeconds, 1),
+            ["stages"] = new JsonArray([.. stages.Select(s => (JsonNode)new JsonObject
+            {
+                ["stage"] = s.Stage, ["status"] = s.Status, ["seconds"] = Math.Round(s.Seconds, 1),
+            })]),
+        });
         AtomicFile.WriteText(Path.Combine(runDir, "metrics.json"), metrics.ToJsonString(RunFiles.Json));
         File.Copy(Path.Combine(runDir, "tiger", "predictions_test.tsv"), Path.Combine(runDir, "predictions_test.tsv"), overwrite: true);
         stageTwo.WriteReport();
@@ -118,7 +128,7 @@ public static class RunPipeline
         return full;
     }
 
-    static void ComputeSemanticIds(RunOptions options, GenRec.Text.ItemEmbeddings embeddings, string device, string outDir)
+    static void ComputeSemanticIds(RunOptions options, GenRec.Text.ItemEmbeddings embeddings, string device, string outDir, TextWriter output)
     {
         if (Directory.Exists(outDir)) Directory.Delete(outDir, recursive: true); // an earlier attempt died half-way
         Directory.CreateDirectory(outDir);
@@ -127,7 +137,7 @@ public static class RunPipeline
         var steps = options.RqVaeSteps ?? new RqVaeTrainingConfig().Steps;
         var clock = Stopwatch.StartNew();
         var (ids, metrics) = EmbedCommand.WithProgress(steps, $"semantic IDs ({options.SemanticIdMethod})", progress =>
-            SemanticIdRunner.Run(request, x, embeddings.ItemIds, new StepProgress(progress)));
+            SemanticIdRunner.Run(request, x, embeddings.ItemIds, new StepProgress(progress)), output);
         metrics["wall_seconds"] = Math.Round(clock.Elapsed.TotalSeconds, 2);
         metrics["dataset"] = options.Dataset;
         SemanticIdsParquet.Save(ids, Path.Combine(outDir, "semantic_ids.parquet"));

@@ -24,6 +24,23 @@ internal static class RunCharts
         return Sized(chart, 1000, 420);
     }
 
+    /// <summary>
+    /// Draws the series that vary as one line chart; a series whose values are all equal is a sentence instead
+    /// ("SASRec learning rate: constant 0.001") — a flat line on an auto-scaled axis reads as a trend.
+    /// </summary>
+    public static void LinesOrConstants(HtmlPage page, Dictionary<string, (double[] X, double[] Y)> series, string title, string xTitle, string yTitle)
+    {
+        var constant = series.Where(s => s.Value.Y.Length > 1 && s.Value.Y.All(y => y.Equals(s.Value.Y[0]))).ToList();
+        var varying = series.Where(s => !constant.Any(c => c.Key == s.Key)).ToDictionary(s => s.Key, s => s.Value);
+        foreach (var (name, (x, y)) in constant)
+            page.Raw($"<p class=\"constant\">{HtmlPage.Escape(title)} — {HtmlPage.Escape(name)}: constant {HtmlPage.Escape(RunReport.Format(y[0]))} " +
+                     $"over {HtmlPage.Escape(xTitle)} {HtmlPage.Escape(RunReport.Format(x[0]))}–{HtmlPage.Escape(RunReport.Format(x[^1]))}.</p>");
+        if (varying.Count > 0) page.Chart(Lines(varying, title, xTitle, yTitle));
+    }
+
+    public static GenericChart GroupedBars(IReadOnlyList<string> categories, IReadOnlyDictionary<string, double[]> series, string title, string yTitle) =>
+        Sized(Charts.GroupedBars(categories, series, title, yTitle), 1000, 420);
+
     public static GenericChart Heatmap(double[][] z, string title, string xTitle, string yTitle, int height) =>
         Sized(Charts.Heatmap(z, title, xTitle, yTitle), 1000, height);
 

@@ -52,7 +52,7 @@ internal static class StageOneSections
         var losses = new Dictionary<string, (double[], double[])>();
         foreach (var key in history[0].Select(p => p.Key).Where(k => k.EndsWith("_loss", StringComparison.Ordinal)))
             AddSeries(losses, key.Replace('_', ' '), steps, history.Select((h, i) => RunFolder.Number(h, key, $"{source} history[{i}]")));
-        if (losses.Count > 0) page.Chart(RunCharts.Lines(losses, "RQ-VAE losses", "step", "loss"));
+        if (losses.Count > 0) RunCharts.LinesOrConstants(page, losses, "RQ-VAE losses", "step", "loss");
 
         foreach (var (key, title) in new[] { ("usage_per_level", "Codebook usage (share of codes used)"), ("perplexity_per_level", "Perplexity per level (effective codes)") })
         {
@@ -62,14 +62,14 @@ internal static class StageOneSections
             var series = new Dictionary<string, (double[], double[])>();
             for (int l = 0; l < levels; l++)
                 AddSeries(series, $"level {l + 1}", steps, perLevel.Select(p => l < p!.Length ? p[l] : (double?)null));
-            page.Chart(RunCharts.Lines(series, title, "step", key.StartsWith("usage", StringComparison.Ordinal) ? "share of codes" : "perplexity"));
+            RunCharts.LinesOrConstants(page, series, title, "step", key.StartsWith("usage", StringComparison.Ordinal) ? "share of codes" : "perplexity");
         }
 
         var fractions = new Dictionary<string, (double[], double[])>();
         foreach (var key in new[] { "unique_item_fraction", "distinct_tuple_fraction" })
             if (history[0].ContainsKey(key))
                 AddSeries(fractions, key.Replace('_', ' '), steps, history.Select((h, i) => RunFolder.Number(h, key, $"{source} history[{i}]")));
-        if (fractions.Count > 0) page.Chart(RunCharts.Lines(fractions, "Semantic-ID uniqueness", "step", "fraction of items"));
+        if (fractions.Count > 0) RunCharts.LinesOrConstants(page, fractions, "Semantic-ID uniqueness", "step", "fraction of items");
     }
 
     /// <summary>Adds a series keeping only the finite points (plotly would draw NaN as a gap or fail on it).</summary>

@@ -18,17 +18,17 @@ internal static class StageTwoSections
             var trainSteps = Steps(train, source + " train");
             var loss = new Dictionary<string, (double[], double[])>();
             StageOneSections.AddSeries(loss, "training loss", trainSteps, train.Select((t, i) => RunFolder.Number(t, "loss", $"{source} train[{i}]")));
-            if (loss.Count > 0) page.Chart(RunCharts.Lines(loss, $"{name} training loss", "step", "loss"));
+            if (loss.Count > 0) RunCharts.LinesOrConstants(page, loss, $"{name} training loss", "step", "loss");
             var rate = new Dictionary<string, (double[], double[])>();
             StageOneSections.AddSeries(rate, "learning rate", trainSteps, train.Select((t, i) => RunFolder.Number(t, "learning_rate", $"{source} train[{i}]")));
-            if (rate.Count > 0) page.Chart(RunCharts.Lines(rate, $"{name} learning rate", "step", "learning rate"));
+            if (rate.Count > 0) RunCharts.LinesOrConstants(page, rate, $"{name} learning rate", "step", "learning rate");
 
             var validation = RunFolder.Objects(history, "validation", source);
             var validationSteps = Steps(validation, source + " validation");
             var metrics = new Dictionary<string, (double[], double[])>();
             foreach (var key in ReportedMetrics.Keys)
                 StageOneSections.AddSeries(metrics, key, validationSteps, validation.Select((v, i) => RunFolder.Number(v, key, $"{source} validation[{i}]")));
-            if (metrics.Count > 0) page.Chart(RunCharts.Lines(metrics, $"{name} validation during training", "step", "metric"));
+            if (metrics.Count > 0) RunCharts.LinesOrConstants(page, metrics, $"{name} validation during training", "step", "metric");
             if (loss.Count == 0 && metrics.Count == 0) page.Raw("<p class=\"not-run\">training_history.json has no entries yet.</p>");
         }
     }
