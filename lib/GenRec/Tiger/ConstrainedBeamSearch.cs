@@ -1,10 +1,11 @@
-// Beam search over TIGER's decoder (Rajput et al., 2023, §3.2), batched over users, optionally constrained
-// to valid semantic IDs with a PrefixTrie.
+// Beam search over a stage-2 model (Rajput et al., 2023, §3.2) — the encoder-decoder or the decoder-only
+// variant, through their shared decoding session (IGenerativeRetriever) — batched over users, optionally
+// constrained to valid semantic IDs with a PrefixTrie.
 //
 // Per step t (L steps, one per semantic-ID level):
-//   1. the decoder re-runs on every live beam's whole prefix [BOS, c_0 … c_{t−1}] (no self-attention
-//      cache, see MultiHeadAttention; cross-attention keys/values are computed once, see DecoderMemory) —
-//      rows are W per user, so cross-attention folds beams (DecoderLayer);
+//   1. the model gives next-token logits for every live beam: step 0 one row per user (First), later W rows
+//      per user, each continuing the row of the beam it extends (Next: the model reorders its own state —
+//      the decoder-only model's key/value cache, the encoder-decoder's prefixes);
 //   2. log-probabilities are normalised over the FULL vocabulary (log_softmax), then — constrained mode —
 //      every token the trie does not allow after the beam's prefix is set to −∞. Scores are therefore true
 //      model log-probabilities log p(ID | history), not renormalised over allowed tokens, and match
@@ -50,22 +51,22 @@ public sealed record BeamSearchResult(IReadOnlyList<UserRecommendations> Users)
 /// <summary>Batched beam search over a <see cref="TigerModel"/>, constrained to valid IDs or not.</summary>
 public sealed class ConstrainedBeamSearch
 {
-    readonly TigerModel model;
+    readonly IGenerativeRetriever model;
     readonly SemanticIdTokenizer tokenizer;
     readonly PrefixTrie trie;
 
-    public ConstrainedBeamSearch(TigerModel model, SemanticIdTokenizer tokenizer, PrefixTrie? trie = null)
+    public ConstrainedBeamSearch(IGenerativeRetriever model, SemanticIdTokenizer tokenizer, PrefixTrie? trie = null)
     {
         this.model = model ?? throw new ArgumentNullException(nameof(model));
         this.tokenizer = tokenizer ?? throw new ArgumentNullException(nameof(tokenizer));
-        if (model.Config.VocabularySize != tokenizer.VocabularySize)
-            throw new ArgumentException($"Model vocabulary ({model.Config.VocabularySize}) ≠ tokenizer vocabulary ({tokenizer.VocabularySize}).");
+        if (model.VocabularySize != tokenizer.VocabularySize)
+            throw new ArgumentException($"Model vocabulary ({model.VocabularySize}) ≠ tokenizer vocabulary ({tokenizer.VocabularySize}).");
         this.trie = trie ?? PrefixTrie.FromTokenizer(tokenizer);
         if (this.trie.SequenceLength != tokenizer.Levels)
             throw new ArgumentException($"Trie sequences have length {this.trie.SequenceLength}; the tokenizer has {tokenizer.Levels} levels.");
     }
 
-    /// <summary>Searches for every source (token arrays from <see cref="SemanticIdTokenizer.EncodeHistory"/>).</summary>
+    /// <summary>Searches for every source (token arrays from the model's <see cref="IGenerativeRetriever.EncodeSource"/>).</summary>
     public BeamSearchResult Search(IReadOnlyList<int[]> sources, BeamSearchOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(sources);
@@ -74,8 +75,9 @@ public sealed class ConstrainedBeamSearch
         if (o.BeamWidth < o.TopK) throw new ArgumentException($"Beam width {o.BeamWidth} is smaller than TopK {o.TopK}.", nameof(options));
         if (o.BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(options), o.BatchSize, "BatchSize must be ≥ 1.");
         var results = new List<UserRecommendations>(sources.Count);
-        var wasTraining = model.training;
-        model.eval();
+        var module = model.Module;
+        var wasTraining = module.training;
+        module.eval();
         try
         {
             using var noGrad = no_grad();
@@ -84,42 +86,30 @@ public sealed class ConstrainedBeamSearch
         }
         finally
         {
-            model.train(wasTraining);
+            module.train(wasTraining);
         }
         return new BeamSearchResult(results);
     }
 
-    sealed class Beam(int[] tokens, double score, int node)
+    sealed class Beam(int[] tokens, double score, int node, int row)
     {
         public readonly int[] Tokens = tokens;
         public readonly double Score = score;
         public readonly int Node = node;   // trie node of the prefix (−1 in unconstrained mode once off-trie)
+        public int Row = row;              // the session row whose logits continue this beam
     }
 
     List<UserRecommendations> SearchBatch(List<int[]> sources, BeamSearchOptions o)
     {
         using var scope = NewDisposeScope();
-        var device = model.Device;
         int users = sources.Count, width = o.BeamWidth, levels = tokenizer.Levels;
-        var (tokens, mask) = TigerBatching.PadSources(sources, device);                 // (B, S)
-        using var memory = model.PrepareDecoding(tokens, mask);                          // encoder output + cross K/V
-        var beams = Enumerable.Range(0, users).Select(_ => new List<Beam> { new([], 0, PrefixTrie.Root) }).ToList();
+        using var session = model.BeginDecoding(sources);
+        var beams = Enumerable.Range(0, users).Select(b => new List<Beam> { new([], 0, PrefixTrie.Root, row: b) }).ToList();
+        var logits = session.First();                                                    // (B, V): row b = user b
 
         for (var step = 0; step < levels; step++)
         {
             using var stepScope = NewDisposeScope();
-            // decoder input (B·W, step+1): every user has W rows; missing beams repeat beam 0 (ignored)
-            var input = new long[users * width * (step + 1)];
-            for (var b = 0; b < users; b++)
-                for (var w = 0; w < width; w++)
-                {
-                    var beam = beams[b][w < beams[b].Count ? w : 0];
-                    var at = (b * width + w) * (step + 1);
-                    input[at] = SemanticIdTokenizer.Bos;
-                    for (var i = 0; i < step; i++) input[at + 1 + i] = beam.Tokens[i];
-                }
-            var decoderInput = tensor(input, [users * width, step + 1], device: device);  // (B·W, t+1)
-            var logits = model.NextTokenLogits(decoderInput, memory);                     // (B·W, V)
             var logProbs = logits.to(ScalarType.Float32).log_softmax(-1);                  // (B·W, V), full-vocab normalisation
             var firstToken = o.Constrained ? tokenizer.LevelOffset(step) : 0;
             var columns = o.Constrained ? tokenizer.CodebookSizes[step] : tokenizer.VocabularySize;
@@ -132,7 +122,7 @@ public sealed class ConstrainedBeamSearch
                 for (var w = 0; w < beams[b].Count; w++)
                 {
                     var parent = beams[b][w];
-                    var row = host.AsSpan((b * width + w) * columns, columns);
+                    var row = host.AsSpan(parent.Row * columns, columns);
                     if (o.Constrained) trie.MaskDisallowed(row, parent.Node, firstToken);
                     foreach (var j in BestColumns(row, width))
                         candidates.Add((parent.Score + row[j], parent, firstToken + j));
@@ -142,13 +132,29 @@ public sealed class ConstrainedBeamSearch
                 foreach (var (score, parent, token) in candidates.Take(width))
                 {
                     var node = parent.Node < 0 ? -1 : trie.Child(parent.Node, token);
-                    next.Add(new Beam([.. parent.Tokens, token], score, node));
+                    next.Add(new Beam([.. parent.Tokens, token], score, node, row: parent.Row));   // its row is assigned below
                 }
                 if (next.Count == 0)
                     throw new InvalidOperationException($"Beam search for source {b} of the batch found no continuation at step {step}.");
                 beams[b] = next;
             }
+            if (step == levels - 1) break;
+            // next rows: W per user; row b·W + w continues beam w (missing beams repeat beam 0, ignored)
+            var parents = new long[users * width];
+            var tokens = new long[users * width];
+            for (var b = 0; b < users; b++)
+                for (var w = 0; w < width; w++)
+                {
+                    var beam = beams[b][w < beams[b].Count ? w : 0];
+                    parents[b * width + w] = beam.Row;
+                    tokens[b * width + w] = beam.Tokens[^1];
+                }
+            for (var b = 0; b < users; b++)
+                for (var w = 0; w < beams[b].Count; w++) beams[b][w].Row = b * width + w;
+            logits.Dispose();
+            logits = session.Next(parents, tokens).MoveToOuterDisposeScope();            // (B·W, V), kept past this step
         }
+        logits.Dispose();
 
         var result = new List<UserRecommendations>(users);
         foreach (var userBeams in beams)

@@ -24,9 +24,9 @@ public sealed class DecoderLayer : nn.Module<Tensor, Tensor, Tensor, Tensor, Ten
     {
         randomness ??= new DropoutRandomness();
         selfAttentionNorm = new RmsNorm(config.DModel, config.LayerNormEpsilon);
-        selfAttention = new MultiHeadAttention(config.DModel, config.NumHeads, config.DKv, config.Dropout, randomness);
+        selfAttention = new MultiHeadAttention(config.DModel, config.NumHeads, config.DKv, config.AttentionDropoutRate, randomness);
         crossAttentionNorm = new RmsNorm(config.DModel, config.LayerNormEpsilon);
-        crossAttention = new MultiHeadAttention(config.DModel, config.NumHeads, config.DKv, config.Dropout, randomness);
+        crossAttention = new MultiHeadAttention(config.DModel, config.NumHeads, config.DKv, config.AttentionDropoutRate, randomness);
         feedForwardNorm = new RmsNorm(config.DModel, config.LayerNormEpsilon);
         feedForward = new FeedForward(config.DModel, config.DFf, config.Dropout, config.Activation, randomness);
         dropout = new SeededDropout(config.Dropout, randomness);

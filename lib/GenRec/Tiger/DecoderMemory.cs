@@ -26,6 +26,15 @@ public sealed class DecoderMemory : IDisposable
     /// <summary>Number of sources B.</summary>
     public long Sources => Memory.shape[0];
 
+    /// <summary>Takes every tensor out of its dispose scope: the caller owns them until <see cref="Dispose"/>.</summary>
+    public DecoderMemory DetachFromDisposeScope()
+    {
+        Memory.DetachFromDisposeScope();
+        MemoryBias.DetachFromDisposeScope();
+        foreach (var (keys, values) in CrossKeysValues) { keys.DetachFromDisposeScope(); values.DetachFromDisposeScope(); }
+        return this;
+    }
+
     public void Dispose()
     {
         Memory.Dispose();

@@ -1,6 +1,7 @@
 // One T5 encoder layer (pre-norm residual blocks, Raffel et al., 2020):
 //   x ← x + dropout(SelfAttention(RmsNorm(x)))      bidirectional, padding keys hidden by the bias
 //   x ← x + dropout(FeedForward(RmsNorm(x)))
+// With a causal bias the same block is a decoder-only layer (DecoderOnlyModel stacks it that way).
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -19,7 +20,7 @@ public sealed class EncoderLayer : nn.Module<Tensor, Tensor, Tensor>
     {
         randomness ??= new DropoutRandomness();
         attentionNorm = new RmsNorm(config.DModel, config.LayerNormEpsilon);
-        selfAttention = new MultiHeadAttention(config.DModel, config.NumHeads, config.DKv, config.Dropout, randomness);
+        selfAttention = new MultiHeadAttention(config.DModel, config.NumHeads, config.DKv, config.AttentionDropoutRate, randomness);
         feedForwardNorm = new RmsNorm(config.DModel, config.LayerNormEpsilon);
         feedForward = new FeedForward(config.DModel, config.DFf, config.Dropout, config.Activation, randomness);
         dropout = new SeededDropout(config.Dropout, randomness);
@@ -28,6 +29,8 @@ public sealed class EncoderLayer : nn.Module<Tensor, Tensor, Tensor>
 
     public MultiHeadAttention SelfAttention => selfAttention;
     public FeedForward FeedForward => feedForward;
+    /// <summary>Pre-norms of the attention and feed-forward blocks (for DecoderOnlyModel's cached decoding).</summary>
+    public (RmsNorm Attention, RmsNorm FeedForward) Norms => (attentionNorm, feedForwardNorm);
 
     public override Tensor forward(Tensor x, Tensor bias)
     {

@@ -7,11 +7,14 @@
 //    T5's convention so that the same weights mean the same thing as in T5.
 // One module serves self-attention (keyValue = query input), causal self-attention (causal bias) and
 // cross-attention (keyValue = encoder output); masks and position biases arrive as one additive bias.
-// Decoding caches only what never changes: the cross-attention keys and values of the encoder output
-// (ProjectKeysValues, held by DecoderMemory) — without that cache they were the largest cost of a
-// beam-search step. There is no self-attention key/value cache: the decoder re-runs on the whole prefix at
-// each step. Targets are only L = 3–5 tokens, so that costs 1 + 2 + … + L instead of L token-steps of the
-// decoder's self-attention and feed-forward, and there is no cache to reorder when beams are pruned.
+// Speed (bench/GenRec.TigerBench): self-attention projects q, k and v with ONE matrix product (the three
+// weights concatenated, a 3·H·dk × D copy per call — small next to the (B·T, D) activations); and when no
+// attention-weight dropout applies (rate 0, or eval mode) the attention itself is LibTorch's
+// scaled_dot_product_attention, whose fused CPU kernel takes the additive bias as a float mask (gradients
+// reach the relative position bias through it) but has no dropout of its own. SDPA divides by sqrt(d_kv), so
+// the query weight is scaled by sqrt(d_kv) on the fly to keep T5's unscaled logits.
+// Decoding caches the cross-attention keys and values of the encoder output (ProjectKeysValues, held by
+// DecoderMemory). The decoder-only model caches self-attention keys and values itself (DecoderOnlyModel).
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -23,6 +26,8 @@ public sealed class MultiHeadAttention : nn.Module<Tensor, Tensor, Tensor?, Tens
 {
     readonly Linear q, k, v, o;
     readonly SeededDropout dropout;
+    readonly double dropoutRate;
+    readonly Scalar sqrtHeadDim;   // kept for the module's life: see KeptScalars
 
     public int NumHeads { get; }
     public int HeadDim { get; }
@@ -38,6 +43,8 @@ public sealed class MultiHeadAttention : nn.Module<Tensor, Tensor, Tensor?, Tens
         v = nn.Linear(dModel, inner, hasBias: false);
         o = nn.Linear(inner, dModel, hasBias: false);
         dropout = new SeededDropout(dropoutRate, randomness ?? new DropoutRandomness());
+        this.dropoutRate = dropoutRate;
+        sqrtHeadDim = KeptScalars.Keep(Math.Sqrt(headDim));
         RegisterComponents();
     }
 
@@ -69,28 +76,66 @@ public sealed class MultiHeadAttention : nn.Module<Tensor, Tensor, Tensor?, Tens
     public override Tensor forward(Tensor query, Tensor keyValue, Tensor? bias)
     {
         using var scope = NewDisposeScope();
-        var (keys, values) = ProjectKeysValues(keyValue);
-        return Attend(query, keys, values, bias).MoveToOuterDisposeScope();
+        if (!ReferenceEquals(query, keyValue))
+        {
+            var (keys, values) = ProjectKeysValues(keyValue);
+            return Attend(query, keys, values, bias).MoveToOuterDisposeScope();
+        }
+        // self-attention: q, k and v in one matrix product
+        var qkv = nn.functional.linear(query, cat([q.weight!, k.weight!, v.weight!], 0));      // (B, T, 3·H·dk)
+        var parts = qkv.chunk(3, -1);
+        return AttendProjected(SplitHeads(parts[0]), SplitHeads(parts[1]), SplitHeads(parts[2]), bias, query.shape).MoveToOuterDisposeScope();
     }
 
     /// <summary>query (B, Tq, D) attends to projected keys and values (B, H, Tk, dk) → (B, Tq, D).</summary>
     public Tensor Attend(Tensor query, Tensor keys, Tensor values, Tensor? bias)
     {
         using var scope = NewDisposeScope();
-        var batch = query.shape[0];
-        var queryLength = query.shape[1];
-        var weights = dropout.forward(WeightsFromKeys(query, keys, bias));   // (B, H, Tq, Tk)
-        var context = weights.matmul(values)                                // (B, H, Tq, dk)
-            .transpose(1, 2).reshape(batch, queryLength, NumHeads * HeadDim); // (B, Tq, H·dk)
-        return o.forward(context).MoveToOuterDisposeScope();                // (B, Tq, D)
+        return AttendProjected(SplitHeads(q.forward(query)), keys, values, bias, query.shape).MoveToOuterDisposeScope();
     }
+
+    /// <summary>Projected queries, keys and values (B, H, T, dk) → attention output (B, Tq, D).</summary>
+    Tensor AttendProjected(Tensor qh, Tensor keys, Tensor values, Tensor? bias, long[] queryShape)
+    {
+        using var scope = NewDisposeScope();
+        long batch = queryShape[0], queryLength = queryShape[1];
+        Tensor context;                                                         // (B, H, Tq, dk)
+        if (UsesFusedKernel)
+        {
+            // SDPA scales logits by 1/sqrt(dk); T5 does not: undo it on the queries
+            var mask = bias?.to(qh.dtype);
+            context = nn.functional.scaled_dot_product_attention(qh.mul(sqrtHeadDim), keys, values, mask);
+        }
+        else
+        {
+            var scores = qh.matmul(keys.transpose(-1, -2));                     // (B, H, Tq, Tk), unscaled (T5)
+            if (bias is not null) scores = scores.Plus(bias);                   // positions + masks
+            var weights = dropout.forward(scores.to(ScalarType.Float32).softmax(-1).to(qh.dtype));
+            context = weights.matmul(values);
+        }
+        var merged = context.transpose(1, 2).reshape(batch, queryLength, NumHeads * HeadDim); // (B, Tq, H·dk)
+        return o.forward(merged).MoveToOuterDisposeScope();                     // (B, Tq, D)
+    }
+
+    /// <summary>True when attention runs as LibTorch's fused kernel: no attention-weight dropout applies now.</summary>
+    public bool UsesFusedKernel => dropoutRate == 0 || !training;
+
+    /// <summary>Queries (B, H, Tq, dk) of <paramref name="query"/> (B, Tq, D), for callers that cache keys and values.</summary>
+    public Tensor ProjectQueries(Tensor query)
+    {
+        using var scope = NewDisposeScope();
+        return SplitHeads(q.forward(query)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Output projection of merged heads (…, H·dk) → (…, D), for callers that attend themselves.</summary>
+    public Tensor ProjectOutput(Tensor merged) => o.forward(merged);
 
     Tensor WeightsFromKeys(Tensor query, Tensor keys, Tensor? bias)
     {
         using var scope = NewDisposeScope();
         var qh = SplitHeads(q.forward(query));                              // (B, H, Tq, dk)
         var scores = qh.matmul(keys.transpose(-1, -2));                     // (B, H, Tq, Tk), unscaled (T5)
-        if (bias is not null) scores = scores.Plus(bias);               // positions + masks
+        if (bias is not null) scores = scores.Plus(bias);                   // positions + masks
         return scores.to(ScalarType.Float32).softmax(-1).to(query.dtype).MoveToOuterDisposeScope();
     }
 

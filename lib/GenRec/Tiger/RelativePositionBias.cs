@@ -63,6 +63,19 @@ public sealed class RelativePositionBias : nn.Module<int, int, Tensor>
         return bucket + Math.Min(large, numBuckets - 1);
     }
 
+    /// <summary>
+    /// Bias (1, H, 1, <paramref name="keyCount"/>) of one query at <paramref name="queryPosition"/> for keys at
+    /// <paramref name="keyStart"/> … keyStart + keyCount − 1: the row of <see cref="forward"/> a cached decoding step needs.
+    /// </summary>
+    public Tensor ForQuery(int queryPosition, int keyStart, int keyCount)
+    {
+        using var scope = NewDisposeScope();
+        var table = new long[keyCount];
+        for (var k = 0; k < keyCount; k++) table[k] = Bucket(keyStart + k - queryPosition, Bidirectional, numBuckets, maxDistance);
+        var bias = buckets.forward(tensor(table, [1, keyCount], device: buckets.weight!.device));   // (1, Tk, H)
+        return bias.permute(2, 0, 1).unsqueeze(0).MoveToOuterDisposeScope();                         // (1, H, 1, Tk)
+    }
+
     /// <summary>Bias (1, H, queryLength, keyLength) for queries at positions 0..Tq−1 and keys 0..Tk−1.</summary>
     public override Tensor forward(int queryLength, int keyLength)
     {

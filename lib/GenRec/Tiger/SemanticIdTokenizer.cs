@@ -7,7 +7,9 @@
 //   0 PAD | 1 EOS | 2 BOS (decoder start) | level 0 codes | level 1 codes | … | level L-1 codes | user buckets
 //
 // A history is encoded as [user token?] item_1 tokens … item_n tokens EOS (oldest first, the last
-// `maxItems` items). The paper prepends a user token hashed into 2000 buckets; here that is optional.
+// `maxItems` items) for the encoder, and as [user token?] BOS item_1 tokens … item_n tokens for the
+// decoder-only variant (EncodeSequence). The paper prepends a user token hashed into 2000 buckets; here that
+// is optional.
 // Targets are exactly L tokens (no EOS): every valid ID has the same length, so the decoder always runs L
 // steps and an end marker would carry no information.
 namespace GenRec.Tiger;
@@ -148,6 +150,28 @@ public sealed class SemanticIdTokenizer
             p += Levels;
         }
         result[p] = Eos;
+        return result;
+    }
+
+    /// <summary>
+    /// A flattened sequence for the decoder-only model: [user token if <paramref name="userId"/> is given] BOS, then the
+    /// tokens of the most recent <paramref name="maxItems"/> items, oldest first — no EOS, because the next item's
+    /// tokens follow directly (in training they do; in generation the model writes them).
+    /// </summary>
+    public int[] EncodeSequence(IReadOnlyList<int> itemIds, int maxItems = 20, int? userId = null)
+    {
+        ArgumentNullException.ThrowIfNull(itemIds);
+        if (maxItems < 1) throw new ArgumentOutOfRangeException(nameof(maxItems), maxItems, "maxItems must be ≥ 1.");
+        var start = Math.Max(0, itemIds.Count - maxItems);
+        var result = new int[(userId is null ? 0 : 1) + 1 + (itemIds.Count - start) * Levels];
+        var p = 0;
+        if (userId is int user) result[p++] = UserToken(user);
+        result[p++] = Bos;
+        for (var i = start; i < itemIds.Count; i++)
+        {
+            Tokens(itemIds[i]).CopyTo(result, p);
+            p += Levels;
+        }
         return result;
     }
 

@@ -1,8 +1,12 @@
 // Exact scoring of given target sequences by teacher forcing: log p(c_0 … c_{L−1} | source) =
 // Σ_t log softmax(logits_t)[c_t]. This is what beam search approximates; scoring every valid ID this way
 // and sorting is the exhaustive reference the beam search is tested against (and a useful diagnostic in
-// the notebooks). Candidates are folded into the decoder batch as W "beams" per source (see DecoderLayer),
-// so the encoder runs once per source.
+// the notebooks). It deliberately uses each model's plain forward pass, not the decoding session, so it is
+// an independent check of the session's caching:
+//  * encoder-decoder: candidates are folded into the decoder batch as W "beams" per source (see DecoderLayer),
+//    so the encoder runs once per source;
+//  * decoder-only: every (source, candidate) pair is one right-padded sequence source ++ candidate through
+//    DecoderOnlyModel.forward; the logits at the source's last position and after predict the candidate.
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -16,9 +20,56 @@ public static class SequenceScorer
     /// float32 per token and summed in double. Work is chunked so that at most <paramref name="maxRows"/>
     /// decoder rows run at once.
     /// </summary>
-    public static double[][] LogProbabilities(TigerModel model, IReadOnlyList<int[]> sources, IReadOnlyList<int[]> candidates, int maxRows = 4096)
+    public static double[][] LogProbabilities(IGenerativeRetriever model, IReadOnlyList<int[]> sources, IReadOnlyList<int[]> candidates, int maxRows = 4096)
     {
         ArgumentNullException.ThrowIfNull(model);
+        return model switch
+        {
+            TigerModel encoderDecoder => EncoderDecoder(encoderDecoder, sources, candidates, maxRows),
+            DecoderOnlyModel decoderOnly => DecoderOnly(decoderOnly, sources, candidates, maxRows),
+            _ => throw new ArgumentException($"No teacher-forced scorer for {model.GetType().Name}.", nameof(model)),
+        };
+    }
+
+    static double[][] DecoderOnly(DecoderOnlyModel model, IReadOnlyList<int[]> sources, IReadOnlyList<int[]> candidates, int maxRows)
+    {
+        ArgumentNullException.ThrowIfNull(sources);
+        ArgumentNullException.ThrowIfNull(candidates);
+        if (candidates.Count == 0) throw new ArgumentException("No candidates.", nameof(candidates));
+        var pairs = sources.SelectMany((source, b) => candidates.Select((candidate, c) => (b, c, Tokens: (int[])[.. source, .. candidate]))).ToList();
+        var result = sources.Select(_ => new double[candidates.Count]).ToArray();
+        var wasTraining = model.training;
+        model.eval();
+        try
+        {
+            using var noGrad = no_grad();
+            foreach (var chunk in pairs.Chunk(Math.Max(1, maxRows)))
+            {
+                using var scope = NewDisposeScope();
+                var (tokens, _) = TigerBatching.PadSources([.. chunk.Select(p => p.Tokens)], model.Device);   // (R, T) right-padded
+                var logProbs = model.forward(tokens).log_softmax(-1).to(ScalarType.Float32).cpu();           // (R, T, V)
+                var host = logProbs.contiguous().data<float>().ToArray();
+                long length = logProbs.shape[1], vocabulary = logProbs.shape[2];
+                for (var r = 0; r < chunk.Length; r++)
+                {
+                    var (b, c, sequence) = chunk[r];
+                    var candidate = candidates[c];
+                    var before = sequence.Length - candidate.Length;    // logits at position before − 1 + t predict candidate[t]
+                    double sum = 0;
+                    for (var t = 0; t < candidate.Length; t++) sum += host[(r * length + before - 1 + t) * vocabulary + candidate[t]];
+                    result[b][c] = sum;
+                }
+            }
+        }
+        finally
+        {
+            model.train(wasTraining);
+        }
+        return result;
+    }
+
+    static double[][] EncoderDecoder(TigerModel model, IReadOnlyList<int[]> sources, IReadOnlyList<int[]> candidates, int maxRows)
+    {
         ArgumentNullException.ThrowIfNull(sources);
         ArgumentNullException.ThrowIfNull(candidates);
         if (candidates.Count == 0) throw new ArgumentException("No candidates.", nameof(candidates));

@@ -27,6 +27,31 @@ public static class TigerBatching
                 tensor(mask, [sources.Count, length], device: device));    // (B, S)
     }
 
+    /// <summary>
+    /// Left-pads sources to the longest: tokens (B, S) int64 and mask (B, S) bool (true = real token). Every row
+    /// then ends in the last column, where the decoder-only model continues it (see DecoderOnlyModel).
+    /// </summary>
+    public static (Tensor Tokens, Tensor Mask) PadSourcesLeft(IReadOnlyList<int[]> sources, Device device)
+    {
+        ArgumentNullException.ThrowIfNull(sources);
+        if (sources.Count == 0) throw new ArgumentException("No source sequences.", nameof(sources));
+        var length = sources.Max(s => s.Length);
+        if (sources.Any(s => s.Length == 0)) throw new ArgumentException("A source sequence is empty.", nameof(sources));
+        var tokens = new long[sources.Count * length];      // PAD = 0 everywhere not written
+        var mask = new bool[sources.Count * length];
+        for (var b = 0; b < sources.Count; b++)
+        {
+            var offset = b * length + length - sources[b].Length;
+            for (var i = 0; i < sources[b].Length; i++)
+            {
+                tokens[offset + i] = sources[b][i];
+                mask[offset + i] = true;
+            }
+        }
+        return (tensor(tokens, [sources.Count, length], device: device),   // (B, S)
+                tensor(mask, [sources.Count, length], device: device));    // (B, S)
+    }
+
     /// <summary>Decoder input (N, L) = [BOS, t_0, …, t_{L−2}] for targets of equal length L.</summary>
     public static Tensor DecoderInput(IReadOnlyList<int[]> targets, Device device)
     {

@@ -16,6 +16,8 @@ namespace GenRec.Tiger;
 /// <param name="RelativeMaxDistance">Distance from which all positions share the last bucket.</param>
 /// <param name="Activation">"relu" (paper) or "gelu".</param>
 /// <param name="LayerNormEpsilon">RmsNorm epsilon.</param>
+/// <param name="AttentionDropout">Dropout on attention weights; null = <paramref name="Dropout"/> (T5, the paper).
+/// 0 lets attention run as LibTorch's fused scaled_dot_product_attention (see MultiHeadAttention).</param>
 public sealed record TigerConfig(
     int VocabularySize,
     int DModel = 128,
@@ -28,8 +30,12 @@ public sealed record TigerConfig(
     int RelativeBuckets = 32,
     int RelativeMaxDistance = 128,
     string Activation = "relu",
-    double LayerNormEpsilon = 1e-6)
+    double LayerNormEpsilon = 1e-6,
+    double? AttentionDropout = null)
 {
+    /// <summary>The attention-weight dropout in effect.</summary>
+    public double AttentionDropoutRate => AttentionDropout ?? Dropout;
+
     /// <summary>The paper's configuration for a tokenizer's vocabulary.</summary>
     public static TigerConfig ForTokenizer(SemanticIdTokenizer tokenizer) => new(tokenizer.VocabularySize);
 
@@ -48,6 +54,7 @@ public sealed record TigerConfig(
         Check(RelativeMaxDistance > RelativeBuckets / 2, nameof(RelativeMaxDistance), RelativeMaxDistance, "> RelativeBuckets / 2");
         Check(Activation is "relu" or "gelu", nameof(Activation), Activation, "'relu' or 'gelu'");
         Check(LayerNormEpsilon > 0, nameof(LayerNormEpsilon), LayerNormEpsilon, "> 0");
+        Check(AttentionDropoutRate is >= 0 and < 1, nameof(AttentionDropout), AttentionDropoutRate, "in [0, 1)");
     }
 
     static void Check(bool ok, string name, object value, string expected)

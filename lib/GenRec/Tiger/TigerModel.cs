@@ -17,7 +17,7 @@ using static TorchSharp.torch;
 namespace GenRec.Tiger;
 
 /// <summary>forward(source (B, S), source mask (B, S), decoder input (N, T)) → logits (N, T, V).</summary>
-public sealed class TigerModel : nn.Module<Tensor, Tensor, Tensor, Tensor>
+public sealed class TigerModel : nn.Module<Tensor, Tensor, Tensor, Tensor>, IGenerativeRetriever
 {
     readonly Embedding shared;
     readonly TigerEncoder encoder;
@@ -48,6 +48,67 @@ public sealed class TigerModel : nn.Module<Tensor, Tensor, Tensor, Tensor>
 
     /// <summary>Device of the parameters.</summary>
     public Device Device => shared.weight!.device;
+
+    public string Kind => ModelKinds.EncoderDecoder;
+    public int VocabularySize => Config.VocabularySize;
+    public nn.Module Module => this;
+
+    /// <summary>[user token?] items' tokens EOS (<see cref="SemanticIdTokenizer.EncodeHistory"/>): what the encoder reads.</summary>
+    public int[] EncodeSource(SemanticIdTokenizer tokenizer, IReadOnlyList<int> history, int maxItems, int? userId) =>
+        tokenizer.EncodeHistory(history, maxItems, userId);
+
+    /// <summary>
+    /// Encodes the sources once (<see cref="PrepareDecoding"/>); each step re-runs the decoder on every row's whole
+    /// prefix [BOS, c_0 … c_{t−1}]. Targets are 3–5 tokens, so a self-attention cache would save little here.
+    /// </summary>
+    public IDecodingSession BeginDecoding(IReadOnlyList<int[]> sources) => new EncoderDecoderSession(this, sources);
+
+    sealed class EncoderDecoderSession : IDecodingSession
+    {
+        readonly TigerModel model;
+        readonly DecoderMemory memory;
+        long[][] prefixes = [];
+
+        public EncoderDecoderSession(TigerModel model, IReadOnlyList<int[]> sources)
+        {
+            this.model = model;
+            using var scope = NewDisposeScope();
+            var (tokens, mask) = TigerBatching.PadSources(sources, model.Device);             // (B, S)
+            memory = model.PrepareDecoding(tokens, mask).DetachFromDisposeScope();           // owned by the session
+        }
+
+        public Tensor First()
+        {
+            prefixes = [.. Enumerable.Range(0, (int)memory.Sources).Select(_ => Array.Empty<long>())];
+            return Logits();                                                                 // (B, V)
+        }
+
+        public Tensor Next(long[] parents, long[] tokens)
+        {
+            ArgumentNullException.ThrowIfNull(parents);
+            ArgumentNullException.ThrowIfNull(tokens);
+            if (tokens.Length != parents.Length || parents.Length % memory.Sources != 0)
+                throw new ArgumentException($"{parents.Length} parents and {tokens.Length} tokens for {memory.Sources} sources; expected the same multiple of the sources.");
+            prefixes = [.. parents.Select((parent, r) => (long[])[.. prefixes[parent], tokens[r]])];
+            return Logits();                                                                 // (N, V)
+        }
+
+        Tensor Logits()
+        {
+            using var scope = NewDisposeScope();
+            var length = prefixes[0].Length + 1;
+            var input = new long[prefixes.Length * length];
+            for (var r = 0; r < prefixes.Length; r++)
+            {
+                input[r * length] = SemanticIdTokenizer.Bos;
+                prefixes[r].CopyTo(input, r * length + 1);
+            }
+            var decoderInput = tensor(input, [prefixes.Length, length], device: model.Device); // (N, t+1)
+            return model.NextTokenLogits(decoderInput, memory).MoveToOuterDisposeScope();     // (N, V)
+        }
+
+        public void Dispose() => memory.Dispose();
+    }
 
     /// <summary>Encoder output (B, S, D) for source tokens (B, S) and mask (B, S) (true = real token).</summary>
     public Tensor Encode(Tensor source, Tensor sourceMask)
@@ -107,36 +168,15 @@ public sealed class TigerModel : nn.Module<Tensor, Tensor, Tensor, Tensor>
         return Decode(decoderInput, memory, sourceMask).MoveToOuterDisposeScope();       // (N, T, V)
     }
 
-    /// <summary>
-    /// T5's (Mesh TensorFlow) initialisation, all normal with mean 0: embeddings std 1; query std
-    /// (d_model·d_kv)^−½ — this is where the missing 1/√d_kv of the attention logits went; key, value and
-    /// the first feed-forward matrix d_model^−½; attention output (H·d_kv)^−½; second feed-forward d_ff^−½;
-    /// relative position biases d_model^−½; norm gains 1.
-    /// </summary>
+    /// <summary>T5's initialisation (see <see cref="T5Init"/>), drawn from <paramref name="seed"/>.</summary>
     void InitializeWeights(long seed)
     {
-        using var noGrad = no_grad();
-        var generator = new Generator(unchecked((ulong)seed), CPU);
-        var c = Config;
-        void Normal(Tensor t, double std) => t.normal_(0, std, generator);
-        void Attention(MultiHeadAttention a)
-        {
-            var (q, k, v, o) = a.Projections;
-            Normal(q.weight!, Math.Pow(c.DModel * c.DKv, -0.5));
-            Normal(k.weight!, Math.Pow(c.DModel, -0.5));
-            Normal(v.weight!, Math.Pow(c.DModel, -0.5));
-            Normal(o.weight!, Math.Pow(c.NumHeads * c.DKv, -0.5));
-        }
-        void Ffn(FeedForward f)
-        {
-            Normal(f.Projections.In.weight!, Math.Pow(c.DModel, -0.5));
-            Normal(f.Projections.Out.weight!, Math.Pow(c.DFf, -0.5));
-        }
-        Normal(shared.weight!, 1.0);
-        foreach (var layer in encoder.Layers) { Attention(layer.SelfAttention); Ffn(layer.FeedForward); }
-        foreach (var layer in decoder.Layers) { Attention(layer.SelfAttention); Attention(layer.CrossAttention); Ffn(layer.FeedForward); }
-        Normal(encoder.RelativeBias.Table.weight!, Math.Pow(c.DModel, -0.5));
-        Normal(decoder.RelativeBias.Table.weight!, Math.Pow(c.DModel, -0.5));
+        var init = new T5Init(Config, seed);
+        init.Embedding(shared);
+        foreach (var layer in encoder.Layers) { init.Attention(layer.SelfAttention); init.FeedForward(layer.FeedForward); }
+        foreach (var layer in decoder.Layers) { init.Attention(layer.SelfAttention); init.Attention(layer.CrossAttention); init.FeedForward(layer.FeedForward); }
+        init.RelativeBias(encoder.RelativeBias);
+        init.RelativeBias(decoder.RelativeBias);
     }
 
     /// <summary>Trainable parameter count.</summary>
@@ -145,26 +185,9 @@ public sealed class TigerModel : nn.Module<Tensor, Tensor, Tensor, Tensor>
     /// <summary>Parameter counts per block (embedding, each layer, position biases, final norms) and in total.</summary>
     public string Summary()
     {
-        var blocks = new List<(string Name, long Count)>();
-        foreach (var (name, parameter) in named_parameters())
-        {
-            var parts = name.Split('.');
-            // "encoder.layers.3.selfAttention.q.weight" → "encoder.layers.3"; "shared.weight" → "shared"
-            var block = parts.Length >= 3 && parts[1] == "layers" ? string.Join('.', parts[..3])
-                      : parts.Length >= 3 ? string.Join('.', parts[..2]) : parts[0];
-            var i = blocks.FindIndex(b => b.Name == block);
-            if (i < 0) blocks.Add((block, parameter.numel()));
-            else blocks[i] = (block, blocks[i].Count + parameter.numel());
-        }
         var c = Config;
-        var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture,
+        return ModelSummary.Describe(this, string.Create(CultureInfo.InvariantCulture,
             $"TigerModel: d_model {c.DModel}, {c.NumHeads} heads × {c.DKv} (inner {c.NumHeads * c.DKv}), d_ff {c.DFf}, " +
-            $"{c.EncoderLayers}+{c.DecoderLayers} layers, vocabulary {c.VocabularySize}, dropout {c.Dropout}, {c.Activation}");
-        var width = Math.Max(24, blocks.Max(b => b.Name.Length) + 2);
-        foreach (var (name, count) in blocks)
-            text.AppendLine(CultureInfo.InvariantCulture, $"  {name.PadRight(width)}{count,12:N0}");
-        text.Append(CultureInfo.InvariantCulture, $"  {"total".PadRight(width)}{blocks.Sum(b => b.Count),12:N0}");
-        return text.ToString();
+            $"{c.EncoderLayers}+{c.DecoderLayers} layers, vocabulary {c.VocabularySize}, dropout {c.Dropout}, {c.Activation}"));
     }
 }

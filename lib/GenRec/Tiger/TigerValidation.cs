@@ -1,5 +1,5 @@
-// Validation of a TIGER model the way the paper evaluates it: for each user, encode the history, run
-// constrained beam search (beam 20) and compare the ranked items with the held-out next item.
+// Validation of a stage-2 model (either kind) the way the paper evaluates it: for each user, encode the
+// history, run constrained beam search (beam 20) and compare the ranked items with the held-out next item.
 using GenRec.Evaluation;
 
 namespace GenRec.Tiger;
@@ -9,11 +9,12 @@ public static class TigerValidation
 {
     /// <summary>Ranked top-10 items per example (beam width ≥ 10) and the aggregated metrics.</summary>
     public static (EvaluationResult Metrics, BeamSearchResult Beams) Evaluate(
-        TigerModel model, SemanticIdTokenizer tokenizer, IReadOnlyList<TigerExample> examples,
+        IGenerativeRetriever model, SemanticIdTokenizer tokenizer, IReadOnlyList<TigerExample> examples,
         int maxHistoryItems = 20, bool useUserToken = false, int beamWidth = 20, int batchSize = 256, PrefixTrie? trie = null)
     {
         ArgumentNullException.ThrowIfNull(examples);
-        var sources = examples.Select(e => tokenizer.EncodeHistory(e.History, maxHistoryItems, useUserToken ? e.UserId : null)).ToList();
+        ArgumentNullException.ThrowIfNull(model);
+        var sources = examples.Select(e => model.EncodeSource(tokenizer, e.History, maxHistoryItems, useUserToken ? e.UserId : null)).ToList();
         var beams = new ConstrainedBeamSearch(model, tokenizer, trie)
             .Search(sources, new BeamSearchOptions(BeamWidth: Math.Max(beamWidth, 10), TopK: 10, Constrained: true, BatchSize: batchSize));
         var evaluator = new Evaluator();
