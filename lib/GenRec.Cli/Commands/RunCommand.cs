@@ -12,8 +12,8 @@ public static class RunCommand
         var dataset = CommonOptions.Dataset();
         var dataDir = CommonOptions.DataDir();
         var cacheDir = CommonOptions.CacheDir();
-        var preset = new Option<string>("--preset") { Description = "TIGER preset: cpu (about 40 min for the whole run on 2 cores) | paper (the paper's sizes; a GPU job)", DefaultValueFactory = _ => "cpu" };
-        preset.AcceptOnlyFromAmong("cpu", "paper");
+        var preset = CommonOptions.Preset();
+        var model = CommonOptions.Model();
         var seed = new Option<long>("--seed") { Description = "Seed of every stage (same seed → same semantic IDs and metrics on CPU).", DefaultValueFactory = _ => 0 };
         var output = new Option<string?>("--out") { Description = "Run folder (default runs/<dataset>-<preset>-seed<seed>)." };
         var device = new Option<string>("--device") { Description = "auto | cpu | cuda", DefaultValueFactory = _ => "auto" };
@@ -25,7 +25,7 @@ public static class RunCommand
         var noSasRec = new Option<bool>("--no-sasrec") { Description = "Skip the SASRec control." };
         var command = new Command("run", "Run the whole pipeline (embeddings → semantic IDs → TIGER → evaluation → report) into one folder.")
         {
-            dataset, dataDir, cacheDir, preset, seed, output, device, method, rqvaeSteps, tigerSteps, sasrecEpochs, noSasRec,
+            dataset, dataDir, cacheDir, preset, model, seed, output, device, method, rqvaeSteps, tigerSteps, sasrecEpochs, noSasRec,
         };
         command.SetAction(parse =>
         {
@@ -35,8 +35,9 @@ public static class RunCommand
                 DataDir: parse.GetValue(dataDir),
                 CacheDir: parse.GetValue(cacheDir),
                 Preset: parse.GetValue(preset)!,
+                Model: parse.GetValue(model) ?? GenRec.Runs.TigerPresets.DefaultModel(parse.GetValue(preset)!),
                 Seed: parse.GetValue(seed),
-                OutDir: parse.GetValue(output) ?? Path.Combine("runs", $"{name}-{parse.GetValue(preset)}-seed{parse.GetValue(seed)}"),
+                OutDir: parse.GetValue(output) ?? Path.Combine("runs", $"{name}-{parse.GetValue(preset)}{(parse.GetValue(model) is { } m && m != GenRec.Runs.TigerPresets.DefaultModel(parse.GetValue(preset)!) ? "-" + m : "")}-seed{parse.GetValue(seed)}"),
                 Device: parse.GetValue(device)!,
                 SemanticIdMethod: parse.GetValue(method)!,
                 RqVaeSteps: parse.GetValue(rqvaeSteps),
@@ -51,5 +52,5 @@ public static class RunCommand
 
 /// <summary>Everything `genrec run` was asked for, before defaults of the stages are resolved.</summary>
 public sealed record RunOptions(
-    string Dataset, string? DataDir, string? CacheDir, string Preset, long Seed, string OutDir, string Device,
+    string Dataset, string? DataDir, string? CacheDir, string Preset, string Model, long Seed, string OutDir, string Device,
     string SemanticIdMethod, int? RqVaeSteps, int? TigerSteps, int? SasRecEpochs, bool SasRec);

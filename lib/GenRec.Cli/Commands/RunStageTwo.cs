@@ -18,7 +18,7 @@ public sealed class StageTwo(RunOptions options, string runDir, AmazonDataset da
     /// <summary>The TIGER preset the options resolve to.</summary>
     static TigerPreset Preset(RunOptions options)
     {
-        var preset = TigerPresets.Get(options.Preset);
+        var preset = TigerPresets.Get(options.Preset, options.Model);
         return options.TigerSteps is int steps ? preset.WithSteps(steps) : preset;
     }
 
@@ -48,7 +48,7 @@ public sealed class StageTwo(RunOptions options, string runDir, AmazonDataset da
         if (RunStages.IsDone(TigerDir, trainFingerprint, "train.stage.json")) rows.Add(("TIGER training", "cached", clock.Elapsed.TotalSeconds));
         else
         {
-            output.WriteLine($"== TIGER training (preset {preset.Name}, {preset.Fit.MaxSteps:N0} steps) → {TigerDir}");
+            output.WriteLine($"== TIGER training ({preset.Model}, preset {preset.Name}, {preset.Fit.MaxSteps:N0} steps) → {TigerDir}");
             var result = TrainCommand.WithProgress(output, report =>
                 TigerTraining.Run(data, semanticIdsDir, preset, options.Seed, TigerDir, report, options.Device));
             RunStages.MarkDone(TigerDir, trainFingerprint, clock.Elapsed.TotalSeconds, "train.stage.json");

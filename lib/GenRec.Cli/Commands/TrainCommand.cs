@@ -16,23 +16,22 @@ public static class TrainCommand
         var dataset = CommonOptions.Dataset();
         var dataDir = CommonOptions.DataDir();
         var cacheDir = CommonOptions.CacheDir();
-        var preset = new Option<string>("--preset") { Description = $"{string.Join(" | ", TigerPresets.Names)}: cpu ≈ 25 min on 2 cores (Beauty), paper = the paper's sizes (GPU).", DefaultValueFactory = _ => "cpu" };
+        var preset = CommonOptions.Preset();
+        var model = CommonOptions.Model();
         var semanticIds = new Option<string>("--semantic-ids") { Description = "Folder written by `genrec semantic-ids` (or its semantic_ids.parquet).", Required = true };
         var seed = new Option<long>("--seed") { Description = "Seed of initialisation, data order and dropout (same seed → same run on CPU).", DefaultValueFactory = _ => 0 };
         var steps = new Option<int?>("--steps") { Description = "Training steps instead of the preset's (a larger number continues a finished run)." };
-        var learningRate = new Option<double?>("--learning-rate") { Description = "Peak learning rate instead of the preset's (tune on the validation split: evaluate --split valid)." };
+        var tuning = TuningOptions.Create();
         var device = new Option<string>("--device") { Description = "auto | cpu | cuda", DefaultValueFactory = _ => "auto" };
         var output = new Option<string>("--out") { Description = "Run folder (config.json, checkpoints/, training_history.json).", Required = true };
-        var command = new Command("train", "Train TIGER's encoder-decoder on semantic-ID sequences (stage 2); resumes an interrupted run.")
+        var command = new Command("train", "Train stage 2 (TIGER's encoder-decoder or the decoder-only variant) on semantic-ID sequences; resumes an interrupted run.")
         {
-            dataset, dataDir, cacheDir, preset, semanticIds, seed, steps, learningRate, device, output,
+            dataset, dataDir, cacheDir, preset, model, semanticIds, seed, steps, device, output,
         };
         command.SetAction(parse =>
         {
             var console = parse.InvocationConfiguration.Output;
-            var chosen = TigerPresets.Get(parse.GetValue(preset)!);
-            if (parse.GetValue(steps) is int n) chosen = chosen.WithSteps(n);
-            if (parse.GetValue(learningRate) is double lr) chosen = chosen.WithLearningRate(lr);
+            var chosen = TigerPresets.Get(parse.GetValue(preset)!, parse.GetValue(model)).With(tuning.Read(parse) with { Steps = parse.GetValue(steps) });
             var idsFile = TigerTraining.SemanticIdsFile(parse.GetValue(semanticIds)!);   // fail before loading the dataset
             var data = DatasetLoading.Load(parse.GetValue(dataset)!, parse.GetValue(dataDir), parse.GetValue(cacheDir));
             var result = WithProgress(console, report =>
@@ -44,6 +43,7 @@ public static class TrainCommand
                               $"; {best}; {result.History.Seconds:F0} s training → {result.RunDirectory}");
             return 0;
         });
+        foreach (var option in tuning.All) command.Options.Add(option);
         return command;
     }
 

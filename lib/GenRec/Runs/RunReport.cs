@@ -97,7 +97,7 @@ public static class RunReport
                 string.Create(CultureInfo.InvariantCulture, $" ({dataset.Sequences.Count:N0} users, {dataset.ItemCount:N0} items, {dataset.InteractionCount:N0} interactions)")));
         if (config?["tiger"] is JsonObject tigerConfig)
             facts.Add($"model TIGER, preset <b>{HtmlPage.Escape(tigerConfig["name"]?.ToString() ?? "?")}</b>" +
-                      (tigerConfig["model_kind"] is { } kind ? $" ({HtmlPage.Escape(kind.ToString())})" : ""));
+                      (tigerConfig["model"] is JsonValue kind ? $" ({HtmlPage.Escape(kind.ToString())})" : ""));
         if (config?["seed"] is { } seed) facts.Add($"seed {HtmlPage.Escape(seed.ToString())}");
         var reused = (timings?["stages"] as JsonArray)?.Count(st => st?["status"]?.ToString().StartsWith("cached", StringComparison.Ordinal) == true) ?? 0;
         facts.Add(timings?["wall_seconds"] is JsonValue wall && wall.TryGetValue<double>(out var seconds)

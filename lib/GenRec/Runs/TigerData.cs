@@ -9,11 +9,13 @@ using GenRec.Tiger;
 namespace GenRec.Runs;
 
 /// <summary>Tokenizer and train / validation / test examples of one dataset.</summary>
+/// <param name="TrainingSequences">Each user's training part (all but the last two items), for the decoder-only model's windows.</param>
 public sealed record TigerData(
     SemanticIdTokenizer Tokenizer,
     IReadOnlyList<TigerExample> Train,
     IReadOnlyList<TigerExample> Validation,
-    IReadOnlyList<TigerExample> Test)
+    IReadOnlyList<TigerExample> Test,
+    IReadOnlyList<(int UserId, IReadOnlyList<int> Items)> TrainingSequences)
 {
     /// <summary>
     /// Tokenizer for items 1..<paramref name="itemCount"/>: codebook sizes [K, …, K, dedup levels]. Every
@@ -49,7 +51,8 @@ public sealed record TigerData(
         var split = LeaveOneOutSplit.Create(dataset, new LeaveOneOutConfig(MaxHistory: maxHistoryItems));
         static List<TigerExample> Convert(IReadOnlyList<SequenceExample> examples) =>
             [.. examples.Select(e => new TigerExample(e.UserId, e.History, e.Target))];
-        return new TigerData(tokenizer, Convert(split.Train), Convert(split.Validation), Convert(split.Test));
+        var training = dataset.Sequences.Select(s => (s.UserId, (IReadOnlyList<int>)s.Items[..^2])).ToList();
+        return new TigerData(tokenizer, Convert(split.Train), Convert(split.Validation), Convert(split.Test), training);
     }
 
     /// <summary>

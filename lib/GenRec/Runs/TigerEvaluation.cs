@@ -28,6 +28,7 @@ public sealed record SplitMetrics(
 /// <summary>metrics.json of a TIGER run folder.</summary>
 public sealed record TigerMetrics(
     string Model,
+    string ModelKind,
     SplitMetrics? Valid,
     SplitMetrics? Test,
     double TrainWallSeconds,
@@ -68,9 +69,9 @@ public static class TigerEvaluation
         progress?.Invoke(new TigerProgress(TigerPhase.Loading, 0, 1, Message: $"checkpoint {checkpoint}"));
         var data = TigerTraining.LoadData(dataset, config.SemanticIds, config.UserBuckets, config.Trainer.MaxHistoryItems);
         using var model = TigerCheckpoint.LoadModel(checkpoint);
-        if (model.Config != config.Model)
-            throw new InvalidDataException($"{checkpoint}: model configuration differs from {TigerRunConfig.FileName}.");
-        model.to(TorchDevice.Pick(device));
+        if (!config.Describes(model))
+            throw new InvalidDataException($"{checkpoint}: model kind or configuration differs from {TigerRunConfig.FileName}.");
+        model.Module.to(TorchDevice.Pick(device));
         var history = TigerHistory.LoadOrEmpty(runDirectory);
         // best.pt is written at the best validation, last.pt at the last step: the history knows both steps
         var checkpointStep = Path.GetFileName(checkpoint) == TigerTraining.BestCheckpoint
@@ -81,7 +82,7 @@ public static class TigerEvaluation
         var clock = Stopwatch.StartNew();
         SplitMetrics? valid = split == EvaluationSplit.Test ? previous?.Valid : Evaluate("valid", data.Validation);
         SplitMetrics? test = split == EvaluationSplit.Valid ? previous?.Test : Evaluate("test", data.Test);
-        var metrics = new TigerMetrics("tiger", valid, test, history.Seconds, Math.Round(clock.Elapsed.TotalSeconds, 3),
+        var metrics = new TigerMetrics("tiger", config.Model, valid, test, history.Seconds, Math.Round(clock.Elapsed.TotalSeconds, 3),
             Path.GetRelativePath(runDirectory, checkpoint), checkpointStep, config.EvalBeamWidth, config.Preset, config.Seed, config.Dataset);
         RunFiles.WriteJson(Path.Combine(runDirectory, TigerMetrics.FileName), metrics);
         return metrics;
@@ -97,7 +98,7 @@ public static class TigerEvaluation
             for (var start = 0; start < examples.Count; start += options.BatchSize)
             {
                 var chunk = examples.Skip(start).Take(options.BatchSize).ToList();
-                var sources = chunk.Select(e => data.Tokenizer.EncodeHistory(e.History, config.Trainer.MaxHistoryItems,
+                var sources = chunk.Select(e => model.EncodeSource(data.Tokenizer, e.History, config.Trainer.MaxHistoryItems,
                     config.Trainer.UseUserToken ? e.UserId : null)).ToList();
                 var beams = search.Search(sources, options);
                 for (var i = 0; i < chunk.Count; i++)

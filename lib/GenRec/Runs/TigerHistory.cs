@@ -6,19 +6,20 @@ using GenRec.Evaluation;
 
 namespace GenRec.Runs;
 
-/// <summary>One training step.</summary>
-public sealed record TrainPoint(int Step, int Epoch, double Loss, double LearningRate, double Seconds);
+/// <summary>One training step: its loss and rate, cumulative training seconds (validations excluded) and the target tokens it trained.</summary>
+public sealed record TrainPoint(int Step, int Epoch, double Loss, double LearningRate, double Seconds, long TargetTokens = 0);
 
-/// <summary>One periodic validation (metrics on the validation subset).</summary>
+/// <summary>One periodic validation (metrics on the validation subset) and the training seconds spent until it.</summary>
 public sealed record ValidationRecord(
     int Step,
     [property: JsonPropertyName("recall@5")] double Recall5,
     [property: JsonPropertyName("recall@10")] double Recall10,
     [property: JsonPropertyName("ndcg@5")] double Ndcg5,
     [property: JsonPropertyName("ndcg@10")] double Ndcg10,
-    int Users)
+    int Users,
+    double Seconds = 0)
 {
-    public static ValidationRecord From(int step, EvaluationResult r) => new(step, r.Recall5, r.Recall10, r.Ndcg5, r.Ndcg10, r.Users);
+    public static ValidationRecord From(int step, EvaluationResult r, double seconds = 0) => new(step, r.Recall5, r.Recall10, r.Ndcg5, r.Ndcg10, r.Users, seconds);
 }
 
 /// <summary>The training and validation curves of a run.</summary>

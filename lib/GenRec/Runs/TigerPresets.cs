@@ -1,51 +1,50 @@
-// Named settings of TIGER's stage 2 (sequence-to-sequence training and evaluation).
-//  * "paper": the sizes of Rajput et al. (NeurIPS 2023, §4.1) — d_model 128, 6 heads × 64, d_ff 1024,
-//    4 + 4 layers, dropout 0.1, batch 256, peak learning rate 0.01 with 10k warm-up steps then inverse-
-//    square-root decay, 200k steps, beam 20, hashed user token (2000 buckets). A GPU job.
-//  * "cpu": sized by measurement (bench/GenRec.PresetBench, real Beauty + real RQ-VAE IDs, 2 shared cores
-//    under load 10–14, so pessimistic) to train and fully evaluate (2 × 22,363 users) in about one hour on
-//    2 quiet cores: d_model 128, 4 heads × 32, d_ff 512, 2 + 2 layers (1.02 M parameters) took 2.1–2.5
-//    core-s per batch-256 step (≈ 1.3–1.6 s wall on 2 free cores) and decoded 42 users/s at beam 10
-//    (≤ 17.5 min for valid + test); the paper's shape took 2.8 core-s/step and 5.8 users/s at beam 20
-//    (129 min for the evaluation alone). 1,500 steps ≈ 3 epochs of Beauty's 131,413 training examples.
-//    Peak learning rate 0.0025, chosen on the validation split (Beauty, seed 0, same semantic IDs, Recall@10 over
-//    all 22,363 validation users after 1,500 steps): 0.01 → 0.0206, 0.005 → 0.0233, 0.0025 → 0.0368.
-//    Measured since on 2 quiet cores (README "Results"): training 1,436 s, valid + test evaluation 110 s,
-//    the whole `run` from a fresh clone 36 min 45 s — the sizing above was pessimistic.
+// Named settings of stage 2: a model kind with its shape, optimisation, schedule and evaluation. A preset name
+// may carry one setting per model kind ("cpu" has both); the name alone gives its default kind — the one that
+// won on the validation split at equal wall time — and `--model` picks the other.
+//  * "paper": the sizes of Rajput et al. (NeurIPS 2023, §4.1), encoder-decoder only — d_model 128, 6 heads × 64,
+//    d_ff 1024, 4 + 4 layers, dropout 0.1, batch 256, peak learning rate 0.01 with 10k warm-up steps then
+//    inverse-square-root decay, 200k steps, beam 20, hashed user token (2000 buckets). A GPU job.
+//  * "cpu", encoder-decoder: d_model 128, 4 heads × 32, d_ff 512, 2 + 2 layers (1.02 M parameters), batch 256,
+//    peak learning rate 0.0025 (chosen on validation: 0.01 → 0.0206, 0.005 → 0.0233, 0.0025 → 0.0368 Recall@10
+//    after 1,500 steps), 1,500 steps ≈ 3 epochs, beam 10. Measured: training 1,173–1,436 s, the whole `run`
+//    25–37 min on 2 cores (README "Results").
+//  * "cpu", decoder-only: see DecoderOnlyCpu below (its numbers and how they were chosen).
 // Step counts are fixed, never wall-clock budgets, so the same seed always gives the same run.
 using GenRec.Tiger;
 
 namespace GenRec.Runs;
 
-/// <summary>A complete stage-2 setting: model shape, optimisation, schedule and evaluation.</summary>
-/// <param name="Name">Preset name ("cpu", "paper").</param>
-/// <param name="Model">Model shape; VocabularySize is a placeholder, filled in from the semantic IDs by <see cref="ModelFor"/>.</param>
+/// <summary>A complete stage-2 setting: model kind and shape, optimisation, schedule and evaluation.</summary>
+/// <param name="Name">Preset name ("cpu", "paper", …).</param>
+/// <param name="Model">Model kind: <see cref="ModelKinds.EncoderDecoder"/> or <see cref="ModelKinds.DecoderOnly"/>.</param>
+/// <param name="EncoderDecoder">Shape of the encoder-decoder (when <paramref name="Model"/> is that kind); VocabularySize is filled in from the semantic IDs.</param>
+/// <param name="DecoderOnly">Shape of the decoder-only model (when <paramref name="Model"/> is that kind); VocabularySize likewise.</param>
 /// <param name="Trainer">Optimisation; Seed is replaced by the run's seed.</param>
 /// <param name="Fit">Steps, validation interval, patience and the beam width of periodic validation; CheckpointDirectory is ignored (the run folder decides).</param>
 /// <param name="EvalBeamWidth">Beam width of the final evaluation (≥ 10: Recall@10 needs 10 items).</param>
 /// <param name="ValidationSubset">Validation users decoded at each periodic validation (seeded subset; ≤ 0: all).</param>
 /// <param name="UserBuckets">Hashed user-token buckets (0: no user token).</param>
+/// <param name="Cost">What this setting measured on Beauty (e.g. the whole run's wall time on 2 cores), for help texts.</param>
 public sealed record TigerPreset(
     string Name,
-    TigerConfig Model,
+    string Model,
+    TigerConfig? EncoderDecoder,
+    DecoderOnlyConfig? DecoderOnly,
     TigerTrainerConfig Trainer,
     TigerFitOptions Fit,
     int EvalBeamWidth,
     int ValidationSubset,
-    int UserBuckets)
+    int UserBuckets,
+    string Cost = "")
 {
-    /// <summary>The model configuration for a tokenizer's vocabulary.</summary>
-    public TigerConfig ModelFor(SemanticIdTokenizer tokenizer) => Model with { VocabularySize = tokenizer.VocabularySize };
-
-    /// <summary>
-    /// The same preset with <paramref name="steps"/> training steps (training always validates at its last
-    /// step too). Only the step count changes, so a run can later be continued with more steps; warm-up is
-    /// kept (a short run then ends inside the warm-up, which is what a smoke test wants).
-    /// </summary>
+    /// <summary>The same preset with <paramref name="steps"/> training steps; a cosine schedule then anneals over them too.</summary>
     public TigerPreset WithSteps(int steps)
     {
         if (steps < 1) throw new ArgumentOutOfRangeException(nameof(steps), steps, "Steps must be ≥ 1.");
-        return this with { Fit = Fit with { MaxSteps = steps } };
+        var trainer = Trainer.Schedule == ScheduleShapes.Cosine
+            ? Trainer with { ScheduleSteps = steps, WarmupSteps = Math.Min(Trainer.WarmupSteps, Math.Max(0, steps - 1)) }
+            : Trainer;
+        return this with { Trainer = trainer, Fit = Fit with { MaxSteps = steps } };
     }
 
     /// <summary>
@@ -58,7 +57,45 @@ public sealed record TigerPreset(
             throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, "The learning rate must be a positive number.");
         return this with { Trainer = Trainer with { LearningRate = learningRate } };
     }
+
+    /// <summary>The same preset with the given settings replaced (null: keep the preset's); for tuning on the validation split.</summary>
+    public TigerPreset With(TigerPresetOverrides overrides)
+    {
+        ArgumentNullException.ThrowIfNull(overrides);
+        var preset = this;
+        if (overrides.LearningRate is double lr) preset = preset.WithLearningRate(lr);
+        if (overrides.BatchSize is int batch)
+            preset = batch >= 1 ? preset with { Trainer = preset.Trainer with { BatchSize = batch } }
+                : throw new ArgumentOutOfRangeException(nameof(overrides), batch, "The batch size must be ≥ 1.");
+        if (overrides.Dropout is double p)
+        {
+            if (p is < 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(overrides), p, "Dropout must be in [0, 1).");
+            preset = preset with { EncoderDecoder = preset.EncoderDecoder is { } e ? e with { Dropout = p } : null, DecoderOnly = preset.DecoderOnly is { } d ? d with { Dropout = p } : null };
+        }
+        if (overrides.Schedule is string schedule)
+            preset = preset with { Trainer = preset.Trainer with { Schedule = schedule, ScheduleSteps = schedule == ScheduleShapes.Cosine ? preset.Fit.MaxSteps : 0 } };
+        if (overrides.UserToken is bool user)
+            preset = preset with { UserBuckets = user ? 2_000 : 0, Trainer = preset.Trainer with { UseUserToken = user } };
+        if (overrides.Steps is int steps) preset = preset.WithSteps(steps);
+        preset.Validate();
+        return preset;
+    }
+
+    /// <summary>Throws unless exactly the config of <see cref="Model"/> is set and the beams can fill a top 10.</summary>
+    public void Validate()
+    {
+        ModelKinds.Check(Model);
+        if ((Model == ModelKinds.EncoderDecoder) != (EncoderDecoder is not null) || (Model == ModelKinds.DecoderOnly) != (DecoderOnly is not null))
+            throw new ArgumentException($"Preset {Name}: a {Model} preset carries exactly the {Model} configuration.");
+        if (EvalBeamWidth < 10 || Fit.EvalBeamWidth < 10)
+            throw new ArgumentException($"Preset {Name}: beam widths must be ≥ 10 (Recall@10 needs 10 items).");
+        Trainer.Validate();
+    }
 }
+
+/// <summary>Settings that replace a preset's for one run (null: keep the preset's). The user token uses 2,000 buckets, as the paper.</summary>
+public sealed record TigerPresetOverrides(
+    int? Steps = null, double? LearningRate = null, int? BatchSize = null, double? Dropout = null, string? Schedule = null, bool? UserToken = null);
 
 /// <summary>The named presets.</summary>
 public static class TigerPresets
@@ -68,29 +105,59 @@ public static class TigerPresets
 
     /// <summary>The paper's stage-2 setting (GPU).</summary>
     public static TigerPreset Paper { get; } = new(
-        "paper",
+        "paper", ModelKinds.EncoderDecoder,
         new TigerConfig(VocabularySize: 0, DModel: 128, NumHeads: 6, DKv: 64, DFf: 1024, EncoderLayers: 4, DecoderLayers: 4, Dropout: 0.1),
+        null,
         new TigerTrainerConfig(BatchSize: 256, LearningRate: 0.01, WarmupSteps: 10_000, UseUserToken: true),
         new TigerFitOptions(MaxSteps: 200_000, EvalEvery: 5_000, Patience: 10, EvalBeamWidth: 20, EvalBatchSize: 256),
         EvalBeamWidth: 20,
         ValidationSubset: 2_000,
-        UserBuckets: 2_000);
+        UserBuckets: 2_000,
+        Cost: "the paper's model and schedule, a GPU job (1.7–6.1 s per step here: days)");
 
-    /// <summary>Sized to train and fully evaluate Beauty within an hour on 2 CPU cores (measured: 26 min on quiet cores).</summary>
-    public static TigerPreset Cpu { get; } = new(
-        "cpu",
+    /// <summary>The encoder-decoder sized for 2 CPU cores (the project's first cpu preset).</summary>
+    public static TigerPreset EncoderDecoderCpu { get; } = new(
+        "cpu", ModelKinds.EncoderDecoder,
         new TigerConfig(VocabularySize: 0, DModel: 128, NumHeads: 4, DKv: 32, DFf: 512, EncoderLayers: 2, DecoderLayers: 2, Dropout: 0.1),
+        null,
         new TigerTrainerConfig(BatchSize: 256, LearningRate: 0.0025, WarmupSteps: 300),
         new TigerFitOptions(MaxSteps: 1_500, EvalEvery: 250, Patience: 4, EvalBeamWidth: 10, EvalBatchSize: 256),
         EvalBeamWidth: 10,
-        ValidationSubset: 1_000,
-        UserBuckets: 0);
+        ValidationSubset: 2_000,
+        UserBuckets: 0,
+        Cost: "whole run 25–37 min on 2 cores (Beauty)");
 
-    /// <summary>The preset called <paramref name="name"/>; an unknown name throws listing the known ones.</summary>
-    public static TigerPreset Get(string name) => name switch
+    /// <summary>The decoder-only variant sized for 2 CPU cores.</summary>
+    public static TigerPreset DecoderOnlyCpu { get; } = new(
+        "cpu", ModelKinds.DecoderOnly,
+        null,
+        new DecoderOnlyConfig(VocabularySize: 0, DModel: 128, NumHeads: 4, DKv: 32, DFf: 512, Layers: 2, Dropout: 0.1, AttentionDropout: 0.0),
+        new TigerTrainerConfig(BatchSize: 128, LearningRate: 0.002, WarmupSteps: 200, Schedule: ScheduleShapes.Cosine, ScheduleSteps: 4_000),
+        new TigerFitOptions(MaxSteps: 4_000, EvalEvery: 500, Patience: 100, EvalBeamWidth: 10, EvalBatchSize: 256),
+        EvalBeamWidth: 10,
+        ValidationSubset: 2_000,
+        UserBuckets: 0,
+        Cost: "not measured yet");
+
+    static readonly TigerPreset[] All = [DecoderOnlyCpu, EncoderDecoderCpu, Paper];
+
+    /// <summary>The model kind <paramref name="name"/> runs when no kind is asked for (the first listed).</summary>
+    public static string DefaultModel(string name) => (All.FirstOrDefault(p => p.Name == name) ?? throw Unknown(name)).Model;
+
+    /// <summary>Every preset, default kind of each name first.</summary>
+    public static IReadOnlyList<TigerPreset> List => All;
+
+    /// <summary>
+    /// The preset called <paramref name="name"/> for model kind <paramref name="model"/> (null: the name's default).
+    /// An unknown name, or a kind the name has no setting for, throws listing what exists.
+    /// </summary>
+    public static TigerPreset Get(string name, string? model = null)
     {
-        "cpu" => Cpu,
-        "paper" => Paper,
-        _ => throw new ArgumentException($"Unknown preset \"{name}\": expected one of {string.Join(", ", Names)}."),
-    };
+        if (!All.Any(p => p.Name == name)) throw Unknown(name);
+        model = model is null ? DefaultModel(name) : ModelKinds.Check(model);
+        return All.FirstOrDefault(p => p.Name == name && p.Model == model)
+            ?? throw new ArgumentException($"Preset \"{name}\" has no {model} setting; it has {string.Join(", ", All.Where(p => p.Name == name).Select(p => p.Model))}.");
+    }
+
+    static ArgumentException Unknown(string name) => new($"Unknown preset \"{name}\": expected one of {string.Join(", ", Names)}.");
 }

@@ -8,13 +8,15 @@ using GenRec.Tiger;
 
 namespace GenRec.Runs;
 
-/// <summary>The resolved configuration of one TIGER run (stored as config.json).</summary>
+/// <summary>The resolved configuration of one stage-2 run (stored as config.json); exactly the config of <see cref="Model"/> is set.</summary>
 public sealed record TigerRunConfig(
     string Preset,
     long Seed,
     string Dataset,
     string SemanticIds,
-    TigerConfig Model,
+    string Model,
+    TigerConfig? EncoderDecoder,
+    DecoderOnlyConfig? DecoderOnly,
     TigerTrainerConfig Trainer,
     TigerFitOptions Fit,
     int EvalBeamWidth,
@@ -25,10 +27,43 @@ public sealed record TigerRunConfig(
     public const string FileName = "config.json";
 
     /// <summary>Resolves a preset for a dataset, semantic-ID file, tokenizer and seed.</summary>
-    public static TigerRunConfig Resolve(TigerPreset preset, long seed, string dataset, string semanticIdsFile, SemanticIdTokenizer tokenizer) =>
-        new(preset.Name, seed, dataset, Path.GetFullPath(semanticIdsFile), preset.ModelFor(tokenizer),
+    public static TigerRunConfig Resolve(TigerPreset preset, long seed, string dataset, string semanticIdsFile, SemanticIdTokenizer tokenizer)
+    {
+        ArgumentNullException.ThrowIfNull(preset);
+        preset.Validate();
+        return new(preset.Name, seed, dataset, Path.GetFullPath(semanticIdsFile), preset.Model,
+            preset.EncoderDecoder is { } ed ? ed with { VocabularySize = tokenizer.VocabularySize } : null,
+            preset.DecoderOnly is { } d ? d with { VocabularySize = tokenizer.VocabularySize } : null,
             preset.Trainer with { Seed = seed }, preset.Fit with { CheckpointDirectory = null },
             preset.EvalBeamWidth, preset.ValidationSubset, preset.UserBuckets);
+    }
+
+    /// <summary>A new model of this config's kind and shape, initialised from <paramref name="seed"/> (on the CPU).</summary>
+    public IGenerativeRetriever CreateModel(long seed) => Model switch
+    {
+        ModelKinds.EncoderDecoder => new TigerModel(EncoderDecoder ?? throw Missing(), seed),
+        ModelKinds.DecoderOnly => new DecoderOnlyModel(DecoderOnly ?? throw Missing(), seed),
+        _ => throw new InvalidDataException($"{FileName}: unknown model \"{Model}\"."),
+    };
+
+    /// <summary>The training objective of <paramref name="model"/> (made by <see cref="CreateModel"/>) on <paramref name="data"/>.</summary>
+    public IStageTwoObjective CreateObjective(IGenerativeRetriever model, TigerData data) => model switch
+    {
+        TigerModel encoderDecoder => new EncoderDecoderObjective(encoderDecoder, data.Tokenizer, data.Train, Trainer.MaxHistoryItems, Trainer.UseUserToken),
+        DecoderOnlyModel decoderOnly => new DecoderOnlyObjective(decoderOnly, data.Tokenizer,
+            ItemWindows.FromTrainingSequences(data.TrainingSequences, Trainer.MaxHistoryItems), Trainer.UseUserToken),
+        _ => throw new ArgumentException($"No objective for {model.GetType().Name}."),
+    };
+
+    /// <summary>True when <paramref name="model"/> has exactly this config's kind and shape.</summary>
+    public bool Describes(IGenerativeRetriever model) => model switch
+    {
+        TigerModel m => Model == ModelKinds.EncoderDecoder && m.Config == EncoderDecoder,
+        DecoderOnlyModel m => Model == ModelKinds.DecoderOnly && m.Config == DecoderOnly,
+        _ => false,
+    };
+
+    InvalidDataException Missing() => new($"{FileName}: model \"{Model}\" without its configuration.");
 
     /// <summary>Reads config.json of <paramref name="runDirectory"/>.</summary>
     public static TigerRunConfig Load(string runDirectory)

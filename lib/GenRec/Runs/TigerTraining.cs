@@ -63,8 +63,7 @@ public static class TigerTraining
     {
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(preset);
-        if (preset.EvalBeamWidth < 10 || preset.Fit.EvalBeamWidth < 10)
-            throw new ArgumentException($"Preset {preset.Name}: beam widths must be ≥ 10 (Recall@10 needs 10 items).");
+        preset.Validate();
         var idsFile = SemanticIdsFile(semanticIds);
         progress?.Invoke(new TigerProgress(TigerPhase.Loading, 0, 1, Message: $"semantic IDs {idsFile}"));
         var data = LoadData(dataset, idsFile, preset.UserBuckets, preset.Trainer.MaxHistoryItems);
@@ -79,15 +78,20 @@ public static class TigerTraining
             var existing = TigerRunConfig.Load(runDirectory);
             var differences = existing.DifferencesFrom(config);
             if (differences.Count > 0)
+            {
+                var why = existing.Trainer.Schedule == ScheduleShapes.Cosine && differences.Any(d => d.StartsWith("trainer.schedule_steps", StringComparison.Ordinal))
+                    ? "its cosine schedule annealed to the end over its own step count, so more steps are a new run; "
+                    : "";
                 throw new InvalidOperationException($"{runDirectory} holds a run with a different config ({string.Join("; ", differences.Take(3))}); " +
-                                                    "use another --out folder, or delete this one to start over.");
+                                                    why + "use another --out folder, or delete this one to start over.");
+            }
         }
         config.Save(runDirectory);
 
         var torchDevice = TorchDevice.Pick(device);
-        using var model = new TigerModel(config.Model, seed);
-        model.to(torchDevice);
-        using var trainer = new TigerTrainer(model, data.Tokenizer, data.Train, config.Trainer);
+        using var model = config.CreateModel(seed);
+        model.Module.to(torchDevice);
+        using var trainer = new TigerTrainer(model, data.Tokenizer, config.CreateObjective(model, data), config.Trainer);
         var history = TigerHistory.Empty();
         if (File.Exists(lastPath))
         {
@@ -109,14 +113,16 @@ public static class TigerTraining
             var epoch = trainer.Step / trainer.BatchesPerEpoch;
             var loss = trainer.TrainStep();
             var step = trainer.Step;
-            history.Train.Add(new TrainPoint(step, epoch, loss, learningRate, Math.Round(secondsBefore + clock.Elapsed.TotalSeconds, 3)));
+            var seconds = Math.Round(secondsBefore + clock.Elapsed.TotalSeconds, 3);
+            history.Train.Add(new TrainPoint(step, epoch, loss, learningRate, seconds, trainer.LastStepTargetTokens));
             progress?.Invoke(new TigerProgress(TigerPhase.Training, step, fit.MaxSteps, Loss: loss));
             if (step % fit.EvalEvery != 0 && step != fit.MaxSteps) continue;
 
             progress?.Invoke(new TigerProgress(TigerPhase.Validating, 0, validation.Count));
             var (metrics, _) = TigerValidation.Evaluate(model, data.Tokenizer, validation, config.Trainer.MaxHistoryItems,
                 config.Trainer.UseUserToken, fit.EvalBeamWidth, fit.EvalBatchSize, trie);
-            var record = ValidationRecord.From(step, metrics);
+            clock.Stop();   // validation time is not training time: the curves' time axis counts training only
+            var record = ValidationRecord.From(step, metrics, seconds);
             var previousBest = history.Best;
             history.Validation.Add(record);
             if (previousBest is null || record.Recall10 > previousBest.Recall10) trainer.SaveCheckpoint(bestPath);
@@ -126,6 +132,7 @@ public static class TigerTraining
             history.Save(runDirectory);
             trainer.SaveCheckpoint(lastPath);
             progress?.Invoke(new TigerProgress(TigerPhase.Validating, validation.Count, validation.Count, Validation: record));
+            clock.Start();
         }
         if (trainer.Step > resumedFrom || !File.Exists(Path.Combine(runDirectory, TigerHistory.FileName))) history.Save(runDirectory);
         return new TigerTrainingResult(runDirectory, config, trainer.Step, resumedFrom, history.Best, stoppedEarly, history);

@@ -40,6 +40,8 @@ public interface IGenerativeRetriever : IDisposable
     Device Device { get; }
     /// <summary>The model as a module (parameters, train/eval mode, save/load).</summary>
     nn.Module Module { get; }
+    /// <summary>Seed stream of every dropout in the model (the trainer reseeds it at each step).</summary>
+    DropoutRandomness DropoutRandomness { get; }
     /// <summary>Source tokens of a history (item ids, oldest first; the last <paramref name="maxItems"/> are kept).</summary>
     int[] EncodeSource(SemanticIdTokenizer tokenizer, IReadOnlyList<int> history, int maxItems, int? userId);
     /// <summary>Starts decoding <paramref name="sources"/> (from <see cref="EncodeSource"/>); call in eval mode under no_grad.</summary>

@@ -1,8 +1,9 @@
-// Checkpoint file of a TIGER training run: everything needed to continue exactly where it stopped.
-// Layout (BinaryWriter, little-endian):
-//   "GenRec.Tiger.Checkpoint" | version | model config (JSON) | trainer config (JSON) | data fingerprint |
-//   step | best Recall@10 | best step | validations since best |
+// Checkpoint file of a stage-2 training run (either model kind): everything needed to continue exactly where
+// it stopped. Layout (BinaryWriter, little-endian), version 2:
+//   "GenRec.Tiger.Checkpoint" | version | model kind | model config (JSON) | trainer config (JSON) |
+//   data fingerprint | step | best Recall@10 | best step | validations since best |
 //   model state (TorchSharp Module.save) | optimizer state (AdamW moments and step counts) | end marker
+// Version 1 (before the decoder-only variant) had no model kind: it is read as an encoder-decoder.
 // There is no RNG state to store: all randomness is derived from (seed, step) (see SeedMixer), and the
 // seed is part of the trainer config. Files are written to a temporary name and then moved over the
 // target, so a crash leaves either the old or the new checkpoint, never a torn one; the end marker is
@@ -18,20 +19,29 @@ namespace GenRec.Tiger;
 public static class TigerCheckpoint
 {
     const string Magic = "GenRec.Tiger.Checkpoint";
-    const int Version = 1;
+    const int Version = 2;
     const long EndMarker = 0x5449474552454E44;   // "TIGEREND"
 
     internal sealed record Header(
-        TigerConfig Model, TigerTrainerConfig Trainer, long DataFingerprint,
+        string ModelKind, string ModelConfig, TigerTrainerConfig Trainer, long DataFingerprint,
         int Step, double BestRecall10, int BestStep, int ValidationsSinceBest);
 
-    internal static void Save(string path, Header header, TigerModel model, TorchSharp.Modules.OptimizerHelper optimizer)
+    /// <summary>The model's configuration record as the checkpoint stores it (JSON).</summary>
+    internal static string ModelConfigJson(IGenerativeRetriever model) => model switch
+    {
+        TigerModel m => JsonSerializer.Serialize(m.Config),
+        DecoderOnlyModel m => JsonSerializer.Serialize(m.Config),
+        _ => throw new ArgumentException($"No checkpoint format for {model.GetType().Name}."),
+    };
+
+    internal static void Save(string path, Header header, TorchSharp.torch.nn.Module model, TorchSharp.Modules.OptimizerHelper optimizer)
     {
         AtomicFile.WriteBinary(path, writer =>
         {
             writer.Write(Magic);
             writer.Write(Version);
-            writer.Write(JsonSerializer.Serialize(header.Model));
+            writer.Write(header.ModelKind);
+            writer.Write(header.ModelConfig);
             writer.Write(JsonSerializer.Serialize(header.Trainer));
             writer.Write(header.DataFingerprint);
             writer.Write(header.Step);
@@ -60,11 +70,13 @@ public static class TigerCheckpoint
             if (end != EndMarker)
                 throw new InvalidDataException($"{path}: checkpoint is truncated (end marker missing).");
             var version = reader.ReadInt32();
-            if (version != Version)
-                throw new InvalidDataException($"{path}: checkpoint version {version}; this build reads version {Version}.");
-            var model = JsonSerializer.Deserialize<TigerConfig>(reader.ReadString())!;
+            if (version is not (1 or Version))
+                throw new InvalidDataException($"{path}: checkpoint version {version}; this build reads versions 1 and {Version}.");
+            var kind = version == 1 ? ModelKinds.EncoderDecoder : ModelKinds.Check(reader.ReadString());
+            var modelConfig = reader.ReadString();
+            if (version == 1) modelConfig = JsonSerializer.Serialize(JsonSerializer.Deserialize<TigerConfig>(modelConfig)); // today's field set
             var trainer = JsonSerializer.Deserialize<TigerTrainerConfig>(reader.ReadString())!;
-            return new Header(model, trainer, reader.ReadInt64(), reader.ReadInt32(), reader.ReadDouble(), reader.ReadInt32(), reader.ReadInt32());
+            return new Header(kind, modelConfig, trainer, reader.ReadInt64(), reader.ReadInt32(), reader.ReadDouble(), reader.ReadInt32(), reader.ReadInt32());
         }
         catch (EndOfStreamException e)
         {
@@ -72,14 +84,16 @@ public static class TigerCheckpoint
         }
     }
 
-    /// <summary>The model saved in a checkpoint (for inference), on the CPU.</summary>
-    public static TigerModel LoadModel(string path)
+    /// <summary>The model saved in a checkpoint (for inference), on the CPU: a <see cref="TigerModel"/> or a <see cref="DecoderOnlyModel"/>.</summary>
+    public static IGenerativeRetriever LoadModel(string path)
     {
         using var stream = File.OpenRead(path);
         using var reader = new BinaryReader(stream, Encoding.UTF8);
         var header = ReadHeader(path, reader);
-        var model = new TigerModel(header.Model);
-        model.load(reader);
+        IGenerativeRetriever model = header.ModelKind == ModelKinds.DecoderOnly
+            ? new DecoderOnlyModel(JsonSerializer.Deserialize<DecoderOnlyConfig>(header.ModelConfig)!)
+            : new TigerModel(JsonSerializer.Deserialize<TigerConfig>(header.ModelConfig)!);
+        model.Module.load(reader);
         return model;
     }
 }

@@ -1,8 +1,9 @@
-// Teacher-forced training of TIGER's encoder-decoder (Rajput et al., 2023, §3.2): the decoder reads
-// [BOS, c_0 … c_{L−2}] and is trained with cross-entropy to emit the target item's semantic ID c_0 … c_{L−1}
-// (PAD labels ignored). AdamW, linear warm-up + inverse-square-root decay, global-norm clipping, length-
-// bucketed batches, a NaN guard, atomic checkpoints that resume bit-for-bit on the CPU, and a validation
-// hook (Recall@10 by constrained beam search) with best-state keeping and early stopping.
+// The training loop of both stage-2 models (Rajput et al., 2023, §3.2): what a step computes comes from the
+// model's objective (EncoderDecoderObjective: TIGER's teacher-forced target item; DecoderOnlyObjective:
+// next-token cross-entropy at every position); this loop adds AdamW, linear warm-up + the configured decay
+// (inverse-sqrt, cosine or constant), global-norm clipping, length-bucketed batches, a NaN guard, atomic
+// checkpoints that resume bit-for-bit on the CPU, and a validation hook (Recall@10 by constrained beam
+// search) with best-state keeping and early stopping.
 //
 // Determinism: the data order of epoch e comes from (seed, e) and dropout of step s from (seed, s), so the
 // state of a run is fully described by its parameters, optimizer moments and step counter. On the CPU no
@@ -15,14 +16,12 @@ using static TorchSharp.torch;
 
 namespace GenRec.Tiger;
 
-/// <summary>Trains a <see cref="TigerModel"/> on <see cref="TigerExample"/>s.</summary>
+/// <summary>Trains a stage-2 model (<see cref="IGenerativeRetriever"/>) on its <see cref="IStageTwoObjective"/>.</summary>
 public sealed class TigerTrainer : IDisposable
 {
-    readonly TigerModel model;
+    readonly IGenerativeRetriever model;
     readonly SemanticIdTokenizer tokenizer;
-    readonly int[][] sources, targets;
-    readonly int[] lengths;
-    readonly long dataFingerprint;
+    readonly IStageTwoObjective objective;
     readonly OptimizerHelper optimizer;
     readonly IReadOnlyList<optim.ILearningRateController> groups;
     int plannedEpoch = -1;
@@ -35,6 +34,8 @@ public sealed class TigerTrainer : IDisposable
     public int Step { get; private set; }
     /// <summary>Batches in one pass over the training examples.</summary>
     public int BatchesPerEpoch { get; }
+    /// <summary>Target tokens of the last step's batch (what the loss averaged over).</summary>
+    public long LastStepTargetTokens { get; private set; }
     /// <summary>Best validation Recall@10 so far (−1: none yet).</summary>
     public double BestRecall10 { get; private set; } = -1;
     /// <summary>Step of <see cref="BestRecall10"/> (0: none).</summary>
@@ -42,40 +43,30 @@ public sealed class TigerTrainer : IDisposable
     /// <summary>Validations in a row without improvement.</summary>
     public int ValidationsSinceBest { get; private set; }
 
+    /// <summary>TIGER's encoder-decoder on next-item examples (<see cref="EncoderDecoderObjective"/>).</summary>
     public TigerTrainer(TigerModel model, SemanticIdTokenizer tokenizer, IReadOnlyList<TigerExample> examples, TigerTrainerConfig? config = null)
+        : this(model, tokenizer, new EncoderDecoderObjective(model, tokenizer, examples, (config ?? new()).MaxHistoryItems, (config ?? new()).UseUserToken), config)
+    {
+    }
+
+    /// <summary>Any stage-2 model on its objective.</summary>
+    public TigerTrainer(IGenerativeRetriever model, SemanticIdTokenizer tokenizer, IStageTwoObjective objective, TigerTrainerConfig? config = null)
     {
         this.model = model ?? throw new ArgumentNullException(nameof(model));
         this.tokenizer = tokenizer ?? throw new ArgumentNullException(nameof(tokenizer));
-        ArgumentNullException.ThrowIfNull(examples);
+        this.objective = objective ?? throw new ArgumentNullException(nameof(objective));
         Config = config ?? new TigerTrainerConfig();
-        if (examples.Count == 0) throw new ArgumentException("No training examples.", nameof(examples));
-        if (Config.BatchSize < 1) throw new ArgumentException($"BatchSize {Config.BatchSize}; expected ≥ 1.", nameof(config));
-        if (model.Config.VocabularySize != tokenizer.VocabularySize)
-            throw new ArgumentException($"Model vocabulary ({model.Config.VocabularySize}) ≠ tokenizer vocabulary ({tokenizer.VocabularySize}).");
-
-        sources = new int[examples.Count][];
-        targets = new int[examples.Count][];
-        for (var i = 0; i < examples.Count; i++)
-        {
-            var e = examples[i];
-            try
-            {
-                sources[i] = tokenizer.EncodeHistory(e.History, Config.MaxHistoryItems, Config.UseUserToken ? e.UserId : null);
-                targets[i] = tokenizer.EncodeItem(e.Target);
-            }
-            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
-            {
-                throw new ArgumentException($"Training example {i} (user {e.UserId}): {ex.Message}", nameof(examples), ex);
-            }
-        }
-        lengths = [.. sources.Select(s => s.Length)];
-        dataFingerprint = Fingerprint(sources, targets);
-        BatchesPerEpoch = (examples.Count + Config.BatchSize - 1) / Config.BatchSize;
+        try { Config.Validate(); }
+        catch (ArgumentException e) { throw new ArgumentException(e.Message, nameof(config), e); }
+        if (objective.Count == 0) throw new ArgumentException("No training examples.", nameof(objective));
+        if (model.VocabularySize != tokenizer.VocabularySize)
+            throw new ArgumentException($"Model vocabulary ({model.VocabularySize}) ≠ tokenizer vocabulary ({tokenizer.VocabularySize}).");
+        BatchesPerEpoch = (objective.Count + Config.BatchSize - 1) / Config.BatchSize;
 
         // decoupled weight decay on matrices and embeddings; not on norm gains or relative position biases
         var decay = new List<Parameter>();
         var noDecay = new List<Parameter>();
-        foreach (var (name, parameter) in model.named_parameters())
+        foreach (var (name, parameter) in model.Module.named_parameters())
             (parameter.dim() >= 2 && !name.Contains("relativeBias") ? decay : noDecay).Add(parameter);
         var c = Config;
         var adamw = optim.AdamW(new[]
@@ -88,7 +79,7 @@ public sealed class TigerTrainer : IDisposable
     }
 
     /// <summary>Learning rate the next update will use.</summary>
-    public double NextLearningRate => LearningRateSchedule.InverseSquareRoot(Step + 1, Config.LearningRate, Config.WarmupSteps);
+    public double NextLearningRate => LearningRateSchedule.Rate(Step + 1, Config);
 
     /// <summary>
     /// One update on the next batch of the plan; returns the batch's mean token cross-entropy before the
@@ -100,7 +91,7 @@ public sealed class TigerTrainer : IDisposable
         var epoch = Step / BatchesPerEpoch;
         if (epoch != plannedEpoch)
         {
-            plan = BatchPlanner.Plan(lengths, Config.BatchSize, Config.LengthBucketing, Config.Seed, epoch);
+            plan = BatchPlanner.Plan(objective.Lengths, Config.BatchSize, Config.LengthBucketing, Config.Seed, epoch);
             plannedEpoch = epoch;
         }
         var batch = plan[Step % BatchesPerEpoch];
@@ -113,19 +104,12 @@ public sealed class TigerTrainer : IDisposable
         model.DropoutRandomness.Reseed(stepSeed);
         if (model.Device.type != DeviceType.CPU) manual_seed(stepSeed);
 
-        model.train();
+        model.Module.train();
         using var scope = NewDisposeScope();
-        var device = model.Device;
-        var (source, mask) = TigerBatching.PadSources([.. batch.Select(i => sources[i])], device);   // (B, S)
-        var batchTargets = batch.Select(i => targets[i]).ToList();
-        var decoderInput = TigerBatching.DecoderInput(batchTargets, device);                         // (B, L)
-        var labels = TigerBatching.Labels(batchTargets, device);                                     // (B, L)
-
         optimizer.zero_grad();
-        var logits = model.forward(source, mask, decoderInput);                                      // (B, L, V)
-        var loss = nn.functional.cross_entropy(
-            logits.reshape(-1, logits.shape[^1]), labels.reshape(-1), ignore_index: SemanticIdTokenizer.Pad);
-        var lossValue = GuardedUpdate.Apply(loss, model.parameters(), optimizer, Config.GradientClipNorm, Diverged);
+        var (loss, targets) = objective.Loss(batch);
+        var lossValue = GuardedUpdate.Apply(loss, model.Module.parameters(), optimizer, Config.GradientClipNorm, Diverged);
+        LastStepTargetTokens = targets;
         Step++;
         return lossValue;
     }
@@ -180,11 +164,11 @@ public sealed class TigerTrainer : IDisposable
                 using var stream = File.OpenRead(best);
                 using var reader = new BinaryReader(stream, System.Text.Encoding.UTF8);
                 TigerCheckpoint.ReadHeader(best, reader);
-                model.load(reader);
+                model.Module.load(reader);
             }
             else if (bestInMemory is not null)
             {
-                model.load_state_dict(bestInMemory);
+                model.Module.load_state_dict(bestInMemory);
             }
         }
         return new TigerFitResult(Step, losses, validations, BestStep, BestRecall10, stoppedEarly);
@@ -193,13 +177,13 @@ public sealed class TigerTrainer : IDisposable
     void KeepBestInMemory()
     {
         if (bestInMemory is not null) foreach (var t in bestInMemory.Values) t.Dispose();
-        bestInMemory = model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone().DetachFromDisposeScope());
+        bestInMemory = model.Module.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone().DetachFromDisposeScope());
     }
 
     /// <summary>Writes model, optimizer state, step and validation bookkeeping atomically to <paramref name="path"/>.</summary>
     public void SaveCheckpoint(string path) => TigerCheckpoint.Save(path,
-        new TigerCheckpoint.Header(model.Config, Config, dataFingerprint, Step, BestRecall10, BestStep, ValidationsSinceBest),
-        model, optimizer);
+        new TigerCheckpoint.Header(model.Kind, TigerCheckpoint.ModelConfigJson(model), Config, objective.Fingerprint, Step, BestRecall10, BestStep, ValidationsSinceBest),
+        model.Module, optimizer);
 
     /// <summary>
     /// Restores a checkpoint written by <see cref="SaveCheckpoint"/> for the same model configuration,
@@ -210,34 +194,22 @@ public sealed class TigerTrainer : IDisposable
         using var stream = File.OpenRead(path);
         using var reader = new BinaryReader(stream, System.Text.Encoding.UTF8);
         var header = TigerCheckpoint.ReadHeader(path, reader);
-        if (header.Model != model.Config)
-            throw new InvalidDataException($"{path}: model configuration {JsonSerializer.Serialize(header.Model)} ≠ this model's {JsonSerializer.Serialize(model.Config)}.");
+        if (header.ModelKind != model.Kind)
+            throw new InvalidDataException($"{path}: a {header.ModelKind} checkpoint, not one of this {model.Kind} model.");
+        var modelConfig = TigerCheckpoint.ModelConfigJson(model);
+        if (header.ModelConfig != modelConfig)
+            throw new InvalidDataException($"{path}: model configuration {header.ModelConfig} ≠ this model's {modelConfig}.");
         if (header.Trainer != Config)
             throw new InvalidDataException($"{path}: trainer configuration {JsonSerializer.Serialize(header.Trainer)} ≠ this trainer's {JsonSerializer.Serialize(Config)}.");
-        if (header.DataFingerprint != dataFingerprint)
-            throw new InvalidDataException($"{path}: checkpoint was trained on different examples (data fingerprint {header.DataFingerprint:X16} ≠ {dataFingerprint:X16}).");
-        model.load(reader);
+        if (header.DataFingerprint != objective.Fingerprint)
+            throw new InvalidDataException($"{path}: checkpoint was trained on different examples (data fingerprint {header.DataFingerprint:X16} ≠ {objective.Fingerprint:X16}).");
+        model.Module.load(reader);
         optimizer.load_state_dict(reader);
         Step = header.Step;
         BestRecall10 = header.BestRecall10;
         BestStep = header.BestStep;
         ValidationsSinceBest = header.ValidationsSinceBest;
         plannedEpoch = -1;
-    }
-
-    // FNV-1a over the encoded examples: a resume on different data must fail, not silently diverge
-    static long Fingerprint(int[][] sources, int[][] targets)
-    {
-        var hash = 14695981039346656037UL;
-        void Add(int value) { hash = unchecked((hash ^ (uint)value) * 1099511628211UL); }
-        Add(sources.Length);
-        for (var i = 0; i < sources.Length; i++)
-        {
-            Add(sources[i].Length);
-            foreach (var t in sources[i]) Add(t);
-            foreach (var t in targets[i]) Add(t);
-        }
-        return unchecked((long)hash);
     }
 
     public void Dispose()

@@ -17,6 +17,9 @@ namespace GenRec.Tiger;
 /// <param name="MaxHistoryItems">Most recent items of a history fed to the encoder (paper: 20).</param>
 /// <param name="UseUserToken">Prepend the hashed user token (needs a tokenizer with user buckets).</param>
 /// <param name="Seed">Seed of data order and dropout.</param>
+/// <param name="Schedule">Shape after warm-up: "inverse-sqrt" (T5, the paper), "cosine" or "constant" (<see cref="ScheduleShapes"/>).</param>
+/// <param name="ScheduleSteps">Cosine only: the step at which the rate reaches its floor (normally the run's last step).</param>
+/// <param name="MinLearningRateFraction">Cosine only: the floor as a fraction of the peak.</param>
 public sealed record TigerTrainerConfig(
     int BatchSize = 256,
     double LearningRate = 1e-3,
@@ -29,7 +32,23 @@ public sealed record TigerTrainerConfig(
     bool LengthBucketing = true,
     int MaxHistoryItems = 20,
     bool UseUserToken = false,
-    long Seed = 42);
+    long Seed = 42,
+    string Schedule = ScheduleShapes.InverseSquareRoot,
+    int ScheduleSteps = 0,
+    double MinLearningRateFraction = 0.0)
+{
+    /// <summary>Throws an <see cref="ArgumentException"/> naming the first invalid setting.</summary>
+    public void Validate()
+    {
+        if (BatchSize < 1) throw new ArgumentException($"BatchSize {BatchSize}; expected ≥ 1.");
+        if (!(LearningRate >= 0) || double.IsInfinity(LearningRate)) throw new ArgumentException($"LearningRate {LearningRate}; expected a finite number ≥ 0.");
+        if (WarmupSteps < 0) throw new ArgumentException($"WarmupSteps {WarmupSteps}; expected ≥ 0.");
+        if (!ScheduleShapes.All.Contains(Schedule)) throw new ArgumentException($"Schedule \"{Schedule}\"; expected one of {string.Join(", ", ScheduleShapes.All)}.");
+        if (Schedule == ScheduleShapes.Cosine && ScheduleSteps <= WarmupSteps)
+            throw new ArgumentException($"ScheduleSteps {ScheduleSteps}: a cosine schedule needs its horizon after the {WarmupSteps} warm-up steps.");
+        if (MinLearningRateFraction is < 0 or > 1) throw new ArgumentException($"MinLearningRateFraction {MinLearningRateFraction}; expected in [0, 1].");
+    }
+}
 
 /// <summary>Options of <see cref="TigerTrainer.Fit"/>.</summary>
 /// <param name="MaxSteps">Stop after this many updates in total (a resumed run counts its earlier steps).</param>

@@ -11,8 +11,8 @@ namespace GenRec.Tests.Cli;
 
 public sealed class TigerCliTests
 {
-    static string[] TrainArgs(TempDirectory temp, string semanticIds, string preset = "cpu") =>
-        ["train", "--dataset", "tiny", "--data-dir", temp.Path, "--cache-dir", temp.Combine("cache"), "--preset", preset,
+    static string[] TrainArgs(TempDirectory temp, string semanticIds, string preset = "cpu", string model = "encoder-decoder") =>
+        ["train", "--dataset", "tiny", "--data-dir", temp.Path, "--cache-dir", temp.Combine("cache"), "--preset", preset, "--model", model,
          "--semantic-ids", semanticIds, "--seed", "1", "--steps", "2", "--out", temp.Combine("run")];
 
     [Fact]
@@ -40,6 +40,33 @@ public sealed class TigerCliTests
         (code, output, error) = Run(more);
         Assert.True(code == 0, error);
         Assert.Contains("cpu: 3 steps (resumed from 2)", output);
+    }
+
+    [Fact]
+    public void Decoder_only_trains_and_evaluates_and_a_cosine_run_is_not_continued_with_more_steps()
+    {
+        using var temp = new TempDirectory();
+        TinyTigerRun.WriteDataset(temp);
+        var args = TrainArgs(temp, TinyTigerRun.WriteSemanticIds(temp), model: "decoder-only");
+        var (code, output, error) = Run(args);
+        Assert.True(code == 0, error);
+        Assert.Contains("cpu: 2 steps", output);
+        Assert.Contains("\"model\": \"decoder-only\"", File.ReadAllText(temp.Combine("run", "config.json")));
+
+        (code, output, error) = Run("evaluate", "--run", temp.Combine("run"), "--data-dir", temp.Path, "--cache-dir", temp.Combine("cache"));
+        Assert.True(code == 0, error);
+        using (var metrics = JsonDocument.Parse(File.ReadAllText(temp.Combine("run", "metrics.json"))))
+        {
+            Assert.Equal("decoder-only", metrics.RootElement.GetProperty("model_kind").GetString());
+            Assert.Equal(TinyTigerRun.Users, metrics.RootElement.GetProperty("test").GetProperty("users").GetInt32());
+        }
+
+        // the cosine schedule annealed over 2 steps: 3 steps is another schedule, refused with the reason
+        args[Array.IndexOf(args, "--steps") + 1] = "3";
+        (code, _, error) = Run(args);
+        Assert.Equal(1, code);
+        Assert.Contains("cosine schedule", error);
+        Assert.Single(error.TrimEnd().Split('\n'));
     }
 
     [Fact]

@@ -13,32 +13,58 @@ public sealed class TigerPresetsAndDataTests
     public void Paper_preset_has_the_papers_sizes_and_schedule()
     {
         var p = TigerPresets.Get("paper");
-        Assert.Equal((128, 6, 64, 1024, 4, 4, 0.1), (p.Model.DModel, p.Model.NumHeads, p.Model.DKv, p.Model.DFf, p.Model.EncoderLayers, p.Model.DecoderLayers, p.Model.Dropout));
+        Assert.Equal(ModelKinds.EncoderDecoder, p.Model);
+        var m = p.EncoderDecoder!;
+        Assert.Equal((128, 6, 64, 1024, 4, 4, 0.1), (m.DModel, m.NumHeads, m.DKv, m.DFf, m.EncoderLayers, m.DecoderLayers, m.Dropout));
         Assert.Equal((256, 0.01, 10_000), (p.Trainer.BatchSize, p.Trainer.LearningRate, p.Trainer.WarmupSteps));
         Assert.Equal(200_000, p.Fit.MaxSteps);
         Assert.Equal(20, p.EvalBeamWidth);
     }
 
     [Fact]
-    public void Every_preset_resolves_to_a_valid_model_and_WithSteps_changes_only_the_step_count()
+    public void Every_preset_resolves_to_a_valid_model_and_WithSteps_changes_only_the_steps_and_their_schedule()
     {
         var tokenizer = new SemanticIdTokenizer([null, [0, 1], [1, 0]], [2, 2]);
-        foreach (var name in TigerPresets.Names)
+        foreach (var preset in TigerPresets.List)
         {
-            var preset = TigerPresets.Get(name);
-            preset.ModelFor(tokenizer).Validate();
-            Assert.Equal(tokenizer.VocabularySize, preset.ModelFor(tokenizer).VocabularySize);
-            Assert.True(preset.EvalBeamWidth >= 10 && preset.Fit.EvalBeamWidth >= 10);
+            preset.Validate();
+            var config = TigerRunConfig.Resolve(preset, seed: 1, "beauty", "ids.parquet", tokenizer);
+            using var model = config.CreateModel(seed: 1);
+            Assert.Equal(preset.Model, model.Kind);
+            Assert.Equal(tokenizer.VocabularySize, model.VocabularySize);
+            Assert.True(config.Describes(model));
             var short3 = preset.WithSteps(3);
             Assert.Equal(3, short3.Fit.MaxSteps);
-            Assert.Equal(preset with { Fit = preset.Fit with { MaxSteps = 3 } }, short3);   // nothing else changes, so a run can be continued
+            // nothing else changes (a cosine schedule anneals over the new step count), so a run can be continued
+            var trainer = preset.Trainer.Schedule == ScheduleShapes.Cosine
+                ? preset.Trainer with { ScheduleSteps = 3, WarmupSteps = Math.Min(preset.Trainer.WarmupSteps, 2) } : preset.Trainer;
+            Assert.Equal(preset with { Fit = preset.Fit with { MaxSteps = 3 }, Trainer = trainer }, short3);
         }
+        Assert.Equal(TigerPresets.DefaultModel("cpu"), TigerPresets.Get("cpu").Model);
+        Assert.Equal(ModelKinds.EncoderDecoder, TigerPresets.Get("cpu", ModelKinds.EncoderDecoder).Model);
+        Assert.Contains("has no decoder-only setting", Assert.Throws<ArgumentException>(() => TigerPresets.Get("paper", ModelKinds.DecoderOnly)).Message);
+    }
+
+    [Fact]
+    public void Overrides_replace_exactly_the_named_settings()
+    {
+        var preset = TigerPresets.Get("cpu", ModelKinds.DecoderOnly);
+        var tuned = preset.With(new TigerPresetOverrides(LearningRate: 0.004, BatchSize: 64, Dropout: 0.3, Schedule: ScheduleShapes.Constant, UserToken: true));
+        Assert.Equal(preset with
+        {
+            DecoderOnly = preset.DecoderOnly! with { Dropout = 0.3 },
+            Trainer = preset.Trainer with { LearningRate = 0.004, BatchSize = 64, Schedule = ScheduleShapes.Constant, ScheduleSteps = 0, UseUserToken = true },
+            UserBuckets = 2_000,
+        }, tuned);
+        Assert.Equal(preset, preset.With(new TigerPresetOverrides()));
+        var cosine = TigerPresets.Get("cpu", ModelKinds.EncoderDecoder).With(new TigerPresetOverrides(Schedule: ScheduleShapes.Cosine, Steps: 900));
+        Assert.Equal((900, 900), (cosine.Fit.MaxSteps, cosine.Trainer.ScheduleSteps));
     }
 
     [Fact]
     public void WithLearningRate_changes_only_the_peak_learning_rate_and_refuses_non_positive_values()
     {
-        var preset = TigerPresets.Cpu;
+        var preset = TigerPresets.Get("cpu");
         var tuned = preset.WithLearningRate(0.002);
         Assert.Equal(preset with { Trainer = preset.Trainer with { LearningRate = 0.002 } }, tuned);
         Assert.Equal(preset.Trainer.WarmupSteps, tuned.Trainer.WarmupSteps);

@@ -48,10 +48,21 @@ static class TinyTigerRun
         return directory.Combine(folder);
     }
 
+    /// <summary>The decoder-only variant of <see cref="Preset"/>: d_model 16, 2 heads × 8, d_ff 32, 2 layers, batch 8 windows.</summary>
+    public static TigerPreset DecoderOnlyPreset(int steps = 4) => new(
+        "tiny", ModelKinds.DecoderOnly, null,
+        new DecoderOnlyConfig(0, DModel: 16, NumHeads: 2, DKv: 8, DFf: 32, Layers: 2, Dropout: 0.1),
+        new TigerTrainerConfig(BatchSize: 8, LearningRate: 0.01, WarmupSteps: 2, Schedule: ScheduleShapes.Cosine, ScheduleSteps: steps),
+        new TigerFitOptions(MaxSteps: steps, EvalEvery: 2, Patience: 100, EvalBeamWidth: 10, EvalBatchSize: 8),
+        EvalBeamWidth: 10,
+        ValidationSubset: 12,
+        UserBuckets: 0);
+
     /// <summary>d_model 16, 2 heads × 8, d_ff 32, 1 + 1 layers, batch 16, validation every 2 steps on 12 users, beam 10.</summary>
     public static TigerPreset Preset(int steps = 4) => new(
-        "tiny",
+        "tiny", ModelKinds.EncoderDecoder,
         new TigerConfig(0, DModel: 16, NumHeads: 2, DKv: 8, DFf: 32, EncoderLayers: 1, DecoderLayers: 1, Dropout: 0.1),
+        null,
         new TigerTrainerConfig(BatchSize: 16, LearningRate: 0.01, WarmupSteps: 2),
         new TigerFitOptions(MaxSteps: steps, EvalEvery: 2, Patience: 100, EvalBeamWidth: 10, EvalBatchSize: 8),
         EvalBeamWidth: 10,

@@ -22,7 +22,7 @@ public class TigerTrainerTests
         return (tokenizer, examples);
     }
 
-    static float[] Flatten(TigerModel model) => [.. model.parameters().SelectMany(p => TinyTiger.Values(p))];
+    static float[] Flatten(IGenerativeRetriever model) => [.. model.Module.parameters().SelectMany(p => TinyTiger.Values(p))];
 
     [Fact]
     public void Resuming_from_a_checkpoint_continues_exactly_like_an_uninterrupted_run()
