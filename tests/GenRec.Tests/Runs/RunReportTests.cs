@@ -123,6 +123,27 @@ public sealed class RunReportTests
     }
 
     [Fact]
+    public void Validations_with_seconds_put_both_models_on_one_time_axis()
+    {
+        using var run = new TinyRun();
+        Assert.DoesNotContain("learning per second", File.ReadAllText(RunReport.Write(run.RunDir, run.Dataset).Path)); // the fixture logs no seconds
+        run.Json(Path.Combine("tiger", "training_history.json"), new JsonObject
+        {
+            ["train"] = new JsonArray(new JsonObject { ["step"] = 1, ["loss"] = 3.0, ["learning_rate"] = 0.001 }, new JsonObject { ["step"] = 2, ["loss"] = 2.0, ["learning_rate"] = 0.002 }),
+            ["validation"] = new JsonArray(new JsonObject { ["step"] = 1, ["recall@10"] = 0.01, ["seconds"] = 30.0 }, new JsonObject { ["step"] = 2, ["recall@10"] = 0.02, ["seconds"] = 60.0 }),
+        });
+        run.Json(Path.Combine("sasrec", "training_history.json"), new JsonObject
+        {
+            ["train"] = new JsonArray(),
+            ["validation"] = new JsonArray(new JsonObject { ["step"] = 5, ["recall@10"] = 0.05, ["seconds"] = 12.5 }),
+        });
+        var html = File.ReadAllText(RunReport.Write(run.RunDir, run.Dataset).Path);
+        Assert.Contains("<h2>Stage 2: learning per second</h2>", html);
+        Assert.Contains("\"x\":[30.0,60.0],\"y\":[0.01,0.02]", html);   // TIGER's curve on the seconds axis
+        Assert.Contains("\"x\":[12.5],\"y\":[0.05]", html);             // SASRec's
+    }
+
+    [Fact]
     public void A_constant_series_is_a_sentence_not_a_chart()
     {
         using var run = new TinyRun();
