@@ -16,6 +16,7 @@ public static class CliApp
             NotebooksCommand.Create(),
             SasRecCommand.Create(),
             RunCommand.Create(),
+            PresetsCommand.Create(),
         };
 
     public static int Run(string[] args, TextWriter? stdout = null, TextWriter? stderr = null) =>

@@ -4,6 +4,7 @@
 using System.Text.Json;
 using GenRec.Cli.Commands;
 using GenRec.Tests.Runs;
+using GenRec.Runs;
 using GenRec.Tests.TestSupport;
 using static GenRec.Tests.TestSupport.CliRunner;
 
@@ -83,6 +84,21 @@ public sealed class TigerCliTests
         Assert.Equal(1, code);
         Assert.Contains("learning_rate", error);
         Assert.Single(error.TrimEnd().Split('\n'));
+    }
+
+    [Fact]
+    public void Presets_lists_every_preset_with_its_kind_and_cost_default_first()
+    {
+        var (code, output, error) = Run("presets");
+        Assert.True(code == 0, error);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(TigerPresets.List.Count, lines.Length);
+        foreach (var (preset, line) in TigerPresets.List.Zip(lines))
+        {
+            Assert.StartsWith($"{preset.Name} --model {preset.Model}", line);
+            Assert.EndsWith(preset.Cost, line.TrimEnd());
+        }
+        Assert.Contains($"cpu --model {TigerPresets.DefaultModel("cpu")} (default)", output);
     }
 
     [Fact]
