@@ -164,7 +164,7 @@ public static class RunReport
         if (run.ReadJsonOrNull("metrics.json")?["item_text"] is JsonObject node)
         {
             try { return node.Deserialize<ItemTextCoverage>(RunFiles.Json); }
-            catch (System.Text.Json.JsonException e) { throw new InvalidDataException($"{path} \"item_text\": {e.Message}", e); }
+            catch (JsonException e) { throw new InvalidDataException($"{path} \"item_text\": {e.Message}", e); }
         }
         return dataset is null ? null : ItemTextTemplate.ForCatalogue(dataset.Items).Coverage(dataset.Items);
     }
