@@ -1,6 +1,7 @@
 // `genrec embed`: item text → MiniLM sentence embeddings, cached on disk; a second run is a cache hit.
 using System.CommandLine;
 using System.Diagnostics;
+using GenRec.Data;
 using GenRec.Text;
 using Spectre.Console;
 
@@ -34,16 +35,14 @@ public static class EmbedCommand
     }
 
     /// <summary>
-    /// The item embeddings of <paramref name="data"/> through the on-disk cache (computed with MiniLM on a miss),
-    /// under a progress bar; every command that needs embeddings comes through here.
+    /// The item embeddings of <paramref name="data"/> through the on-disk cache (computed with MiniLM on a miss,
+    /// see <see cref="CatalogueEmbeddings"/>), under a progress bar; the commands that need embeddings come through here.
     /// </summary>
-    public static (EmbeddingCacheResult Result, string ModelId, string TemplateId) Embed(GenRec.Data.AmazonDataset data, string? cacheDir, int threads = 0, TextWriter? console = null)
+    public static (EmbeddingCacheResult Result, string ModelId, string TemplateId) Embed(AmazonDataset data, string? cacheDir, int threads = 0, TextWriter? console = null)
     {
-        var template = ItemTextTemplate.ForCatalogue(data.Items);
-        using var embedder = new MiniLmEmbedder(new MiniLmOptions { Threads = threads });
         var result = WithProgress(data.Items.Count, $"embedding {data.Items.Count:N0} {data.Name} items", progress =>
-            EmbeddingCache.GetOrCompute(data.Name, data.Items, template, embedder, DatasetLoading.CacheRoot(cacheDir), progress), console);
-        return (result, embedder.ModelId, template.Fingerprint);
+            CatalogueEmbeddings.GetOrCompute(data, DatasetLoading.CacheRoot(cacheDir), threads, progress), console);
+        return (result.Cache, result.ModelId, result.TemplateId);
     }
 
     /// <summary>

@@ -2,6 +2,7 @@
 // constrained beam search and writes metrics.json plus predictions_valid.tsv / predictions_test.tsv
 // (see GenRec.Runs.TigerEvaluation). The dataset and semantic IDs come from the run's config.json.
 using System.CommandLine;
+using GenRec.Data;
 using GenRec.Runs;
 
 namespace GenRec.Cli.Commands;

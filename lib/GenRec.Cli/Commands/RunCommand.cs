@@ -1,7 +1,9 @@
 // `genrec run`: the whole TIGER pipeline in one command — data → embeddings → semantic IDs → TIGER training →
-// evaluation → SASRec control → report.html — into one run folder. Finished stages are reused (see RunStages),
-// so an interrupted run resumes where it stopped and a second run with the same seed gives the same metrics.
+// evaluation → SASRec control → report.html — into one run folder. The pipeline itself is the library's
+// (GenRec.Runs.Pipeline: stages, caching, resume, config.json, metrics.json); this file only turns the
+// arguments into PipelineOptions, and RunConsole draws the progress and the summary.
 using System.CommandLine;
+using GenRec.Runs;
 
 namespace GenRec.Cli.Commands;
 
@@ -18,7 +20,7 @@ public static class RunCommand
         var output = new Option<string?>("--out") { Description = "Run folder (default runs/<dataset>-<preset>-seed<seed>)." };
         var device = new Option<string>("--device") { Description = "auto | cpu | cuda", DefaultValueFactory = _ => "auto" };
         var method = new Option<string>("--semantic-ids") { Description = "Stage-1 method: rqvae | rqkmeans", DefaultValueFactory = _ => "rqvae" };
-        method.AcceptOnlyFromAmong("rqvae", "rqkmeans");
+        method.AcceptOnlyFromAmong([.. PipelineConfig.SemanticIdMethods]);
         var rqvaeSteps = new Option<int?>("--rqvae-steps") { Description = "Override the RQ-VAE training steps." };
         var tigerSteps = new Option<int?>("--tiger-steps") { Description = "Override the preset's TIGER training steps." };
         var sasrecEpochs = new Option<int?>("--sasrec-epochs") { Description = "Override the SASRec control's epochs." };
@@ -29,28 +31,24 @@ public static class RunCommand
         };
         command.SetAction(parse =>
         {
-            var name = parse.GetValue(dataset)!;
-            var options = new RunOptions(
-                Dataset: name,
-                DataDir: parse.GetValue(dataDir),
-                CacheDir: parse.GetValue(cacheDir),
-                Preset: parse.GetValue(preset)!,
-                Model: parse.GetValue(model) ?? GenRec.Runs.TigerPresets.DefaultModel(parse.GetValue(preset)!),
-                Seed: parse.GetValue(seed),
-                OutDir: parse.GetValue(output) ?? Path.Combine("runs", $"{name}-{parse.GetValue(preset)}{(parse.GetValue(model) is { } m && m != GenRec.Runs.TigerPresets.DefaultModel(parse.GetValue(preset)!) ? "-" + m : "")}-seed{parse.GetValue(seed)}"),
-                Device: parse.GetValue(device)!,
-                SemanticIdMethod: parse.GetValue(method)!,
-                RqVaeSteps: parse.GetValue(rqvaeSteps),
-                TigerSteps: parse.GetValue(tigerSteps),
-                SasRecEpochs: parse.GetValue(sasrecEpochs),
-                SasRec: !parse.GetValue(noSasRec));
-            return RunPipeline.Execute(options, parse.InvocationConfiguration.Output);
+            var options = new PipelineOptions(parse.GetValue(dataset)!)
+            {
+                DataDir = parse.GetValue(dataDir),
+                CacheDir = parse.GetValue(cacheDir),
+                Preset = parse.GetValue(preset)!,
+                Model = parse.GetValue(model),
+                Seed = parse.GetValue(seed),
+                OutDir = parse.GetValue(output),
+                Device = parse.GetValue(device)!,
+                SemanticIdMethod = parse.GetValue(method)!,
+                RqVaeSteps = parse.GetValue(rqvaeSteps),
+                TigerSteps = parse.GetValue(tigerSteps),
+                SasRecEpochs = parse.GetValue(sasrecEpochs),
+                SasRec = !parse.GetValue(noSasRec),
+            };
+            RunConsole.Execute(options, parse.InvocationConfiguration.Output);
+            return 0;
         });
         return command;
     }
 }
-
-/// <summary>Everything `genrec run` was asked for, before defaults of the stages are resolved.</summary>
-public sealed record RunOptions(
-    string Dataset, string? DataDir, string? CacheDir, string Preset, string Model, long Seed, string OutDir, string Device,
-    string SemanticIdMethod, int? RqVaeSteps, int? TigerSteps, int? SasRecEpochs, bool SasRec);

@@ -3,6 +3,7 @@
 // reads options, loads the dataset and prints progress and the final figures.
 using System.CommandLine;
 using System.Text.Json;
+using GenRec.Data;
 using GenRec.Runs;
 using GenRec.SasRec;
 using GenRec.Tiger;

@@ -5,6 +5,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
 using GenRec.Quantization;
+using GenRec.Data;
 using GenRec.Runs;
 using GenRec.Text;
 using TorchSharp;
@@ -44,7 +45,7 @@ public static class SemanticIdsCommand
             var request = new SemanticIdRequest(parse.GetValue(method)!, parse.GetValue(estimator)!, parse.GetValue(seed),
                 parse.GetValue(steps), torchDevice.ToString(), outDir);
             var clock = Stopwatch.StartNew();
-            var (ids, metrics) = SemanticIdRunner.Run(request, x, embeddings.ItemIds);
+            var (ids, metrics) = SemanticIdRun.Run(request, x, embeddings.ItemIds);
             metrics["wall_seconds"] = Math.Round(clock.Elapsed.TotalSeconds, 2);
             metrics["dataset"] = name;
             metrics["embedding_model"] = modelId;
@@ -60,6 +61,3 @@ public static class SemanticIdsCommand
         return command;
     }
 }
-
-/// <summary>What `semantic-ids` was asked to do.</summary>
-public sealed record SemanticIdRequest(string Method, string Estimator, long Seed, int? Steps, string Device, string OutDir);

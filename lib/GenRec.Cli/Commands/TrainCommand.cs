@@ -4,6 +4,7 @@
 // resumes from checkpoints/last.pt. Progress bars when the terminal is interactive, one line per
 // validation otherwise.
 using System.CommandLine;
+using GenRec.Data;
 using GenRec.Runs;
 using Spectre.Console;
 
@@ -54,40 +55,9 @@ public static class TrainCommand
     /// </summary>
     public static T WithProgress<T>(TextWriter console, Func<Action<TigerProgress>, T> work)
     {
-        if (!AnsiConsole.Profile.Capabilities.Interactive)
-        {
-            var phases = new Dictionary<string, PlainProgress>();
-            return work(p =>
-            {
-                if (p.Validation is { } v) console.WriteLine($"step {v.Step}: validation R@5 {v.Recall5:F4}  R@10 {v.Recall10:F4}  N@10 {v.Ndcg10:F4} ({v.Users} users)");
-                else if (p.Phase == TigerPhase.Loading) { if (p.Message is { } m && p.Done == 1) console.WriteLine(m); }
-                else if (p.Phase is TigerPhase.Training or TigerPhase.Evaluating)
-                {
-                    var label = p.Phase == TigerPhase.Training ? "training" : $"evaluate {p.Message}";
-                    if (!phases.TryGetValue(label, out var plain)) phases[label] = plain = new PlainProgress(console, label);
-                    plain.Report(p.Done, p.Total, p.Loss is double loss ? $"loss {loss:F4}" : null);
-                }
-            });
-        }
+        if (!AnsiConsole.Profile.Capabilities.Interactive) return work(new PlainTigerProgress(console).Report);
         T result = default!;
-        AnsiConsole.Progress().AutoClear(false).Start(context =>
-        {
-            var tasks = new Dictionary<string, ProgressTask>();
-            result = work(p =>
-            {
-                if (p.Phase == TigerPhase.Loading) { if (p.Message is { } m) AnsiConsole.MarkupLine(Markup.Escape(m)); return; }
-                var key = p.Phase == TigerPhase.Evaluating ? $"evaluate {p.Message}" : p.Phase.ToString().ToLowerInvariant();
-                if (!tasks.TryGetValue(key, out var task)) tasks[key] = task = context.AddTask(Markup.Escape(key), maxValue: Math.Max(1, p.Total));
-                task.MaxValue = Math.Max(1, p.Total);
-                task.Value = p.Done;
-                if (p.Loss is double loss) task.Description = Markup.Escape($"training  loss {loss:F3}");
-                if (p.Validation is { } v)
-                {
-                    task.Description = Markup.Escape($"validation  R@10 {v.Recall10:F4} @ step {v.Step}");
-                    AnsiConsole.MarkupLine(Markup.Escape($"step {v.Step}: R@5 {v.Recall5:F4}  R@10 {v.Recall10:F4}  N@10 {v.Ndcg10:F4}"));
-                }
-            });
-        });
+        AnsiConsole.Progress().AutoClear(false).Start(context => result = work(new SpectreTigerProgress(context).Report));
         return result;
     }
 }

@@ -1,14 +1,18 @@
 // report.html of one run: a single offline page that leads with the answer — a summary of dataset, model, the
-// test Recall/NDCG@5/10 of TIGER beside SASRec and the paper's row (table + grouped bars) and the wall time —
+// test Recall/NDCG@5/10 of TIGER beside SASRec and the paper's row for the run's dataset (table + grouped bars;
+// none for a dataset the paper did not evaluate), the item text's fields (with a caveat where items have no
+// titles, as on Sports) and the wall time —
 // then stage 1 (semantic-ID training curves and codebook-usage heatmaps), stage 2 (TIGER / SASRec curves), the
 // full metrics table (valid and test), example recommendations with item titles, and last, folded, the
 // dataset statistics and the whole configuration. Everything is read from the run folder of CONTRACT.md; a
 // stage whose files are missing is shown as "not run".
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using GenRec.Data;
 using GenRec.IO;
+using GenRec.Text;
 
 namespace GenRec.Runs;
 
@@ -53,10 +57,11 @@ public static class RunReport
         page.Element("h1", title);
         page.Raw($"<p>Run folder <code>{HtmlPage.Escape(run.Root)}</code> · TIGER: generative retrieval with semantic IDs (Rajput et al., NeurIPS 2023).</p>");
 
-        SummarySection(page, run, dataset);
+        var itemText = ItemText(run, dataset);
+        SummarySection(page, run, dataset, itemText);
         StageOneSections.Write(page, run, notRun);
         StageTwoSections.Write(page, run, notRun);
-        MetricsSection(page, run);
+        MetricsSection(page, run, dataset, itemText);
         ExampleSection(page, run, dataset, options, notRun);
         DatasetSection(page, dataset, notRun);
         ConfigSection(page, run, notRun);
@@ -83,12 +88,12 @@ public static class RunReport
     /// "Did it work?" in one screen: dataset, model, seed and wall time; the test metrics of TIGER, SASRec and
     /// the paper's row as a table and one grouped bar chart; TIGER's Recall@10 as a share of the paper's and SASRec's.
     /// </summary>
-    static void SummarySection(HtmlPage page, RunFolder run, AmazonDataset? dataset)
+    static void SummarySection(HtmlPage page, RunFolder run, AmazonDataset? dataset, ItemTextCoverage? itemText)
     {
         page.Element("h2", "Summary");
         var config = run.ReadJsonOrNull("config.json");
         var timings = run.ReadJsonOrNull("timings.json");
-        var (tiger, sasrec, paper) = RunMetricsTable.Read(run);
+        var (tiger, sasrec, paper) = RunMetricsTable.Read(run, dataset?.Name);
 
         var facts = new List<string>();
         var datasetName = config?["dataset"]?.ToString() ?? dataset?.Name;
@@ -99,6 +104,7 @@ public static class RunReport
             facts.Add($"model TIGER, preset <b>{HtmlPage.Escape(tigerConfig["name"]?.ToString() ?? "?")}</b>" +
                       (tigerConfig["model"] is JsonValue kind ? $" ({HtmlPage.Escape(kind.ToString())})" : ""));
         if (config?["seed"] is { } seed) facts.Add($"seed {HtmlPage.Escape(seed.ToString())}");
+        if (itemText is not null) facts.Add($"item text {HtmlPage.Escape(itemText.Fields)}");
         var reused = (timings?["stages"] as JsonArray)?.Count(st => st?["status"]?.ToString().StartsWith("cached", StringComparison.Ordinal) == true) ?? 0;
         facts.Add(timings?["wall_seconds"] is JsonValue wall && wall.TryGetValue<double>(out var seconds)
             ? reused == 0 ? $"whole run {HtmlPage.Escape(Duration(seconds))}" : $"{HtmlPage.Escape(Duration(seconds))} in the last invocation ({reused} stages reused from earlier ones)"
@@ -107,7 +113,9 @@ public static class RunReport
 
         var rows = new List<IReadOnlyList<Cell>>();
         var series = new Dictionary<string, double[]>();
-        foreach (var (name, id, metrics) in new[] { ("TIGER (this run)", "tiger", tiger?.Test), ("SASRec (this run)", "sasrec", sasrec?.Test), (PaperLabel, "paper", paper) })
+        var summaryRows = new List<(string, string, ReportedMetrics?)> { ("TIGER (this run)", "tiger", tiger?.Test), ("SASRec (this run)", "sasrec", sasrec?.Test) };
+        if (paper is not null) summaryRows.Add((paper.Label, "paper", paper.Metrics));
+        foreach (var (name, id, metrics) in summaryRows)
         {
             var cells = new List<Cell> { name };
             foreach (var key in ReportedMetrics.Keys)
@@ -119,16 +127,47 @@ public static class RunReport
                 series[name] = [.. ReportedMetrics.Keys.Select(k => metrics[k]!.Value)];
         }
         page.Table(["test split", .. ReportedMetrics.Keys], rows, "summary");
+        Notes(page, run, dataset, paper, itemText);
         if (tiger?.Test?.Recall10 is double r10)
         {
-            var shares = new List<string> { $"{100 * r10 / paper.Recall10!.Value:F0} % of the paper's" };
+            var shares = new List<string>();
+            if (paper?.Metrics.Recall10 is double p10 && p10 > 0) shares.Add($"{100 * r10 / p10:F0} % of the paper's");
             if (sasrec?.Test?.Recall10 is double s10 && s10 > 0) shares.Add($"{100 * r10 / s10:F0} % of SASRec's");
-            page.Raw($"<p>TIGER's test Recall@10 is {string.Join(" and ", shares)}.</p>");
+            if (shares.Count > 0) page.Raw($"<p>TIGER's test Recall@10 is {string.Join(" and ", shares)}.</p>");
         }
         if (series.Count > 1) page.Chart(RunCharts.GroupedBars(ReportedMetrics.Keys, series, "Test metrics: this run beside the paper", "metric"));
     }
 
-    const string PaperLabel = "TIGER (paper, Beauty)";
+    /// <summary>
+    /// What a reader must know beside the numbers: that the paper has no row for this dataset, and — when items
+    /// lack titles (Sports) — what the item text was made of instead.
+    /// </summary>
+    static void Notes(HtmlPage page, RunFolder run, AmazonDataset? dataset, PaperReference? paper, ItemTextCoverage? itemText)
+    {
+        var name = RunMetricsTable.DatasetOf(run) ?? dataset?.Name;
+        if (paper is null)
+            page.Raw($"<p class=\"no-paper-row\">The TIGER paper has no row for {(name is null ? "this run's dataset" : $"dataset <b>{HtmlPage.Escape(name)}</b>")} " +
+                     $"({HtmlPage.Escape(TigerPaper.Source)} covers {HtmlPage.Escape(string.Join(", ", TigerPaper.Table2.Select(r => r.Category)))}).</p>");
+        ItemTextNote(page, name, itemText);
+    }
+
+    static void ItemTextNote(HtmlPage page, string? dataset, ItemTextCoverage? itemText)
+    {
+        if (itemText?.Caveat is { } caveat)
+            page.Raw($"<p class=\"item-text-note\">{(dataset is null ? "" : $"<b>{HtmlPage.Escape(dataset)}</b>: ")}{HtmlPage.Escape(caveat)}</p>");
+    }
+
+    /// <summary>The item-text coverage metrics.json recorded, else the dataset's own; null when neither is at hand.</summary>
+    static ItemTextCoverage? ItemText(RunFolder run, AmazonDataset? dataset)
+    {
+        var path = run.PathOf("metrics.json");
+        if (run.ReadJsonOrNull("metrics.json")?["item_text"] is JsonObject node)
+        {
+            try { return node.Deserialize<ItemTextCoverage>(RunFiles.Json); }
+            catch (JsonException e) { throw new InvalidDataException($"{path} \"item_text\": {e.Message}", e); }
+        }
+        return dataset is null ? null : ItemTextTemplate.ForCatalogue(dataset.Items).Coverage(dataset.Items);
+    }
 
     static string Duration(double seconds)
     {
@@ -175,16 +214,17 @@ public static class RunReport
         page.Raw("</details>");
     }
 
-    static void MetricsSection(HtmlPage page, RunFolder run)
+    static void MetricsSection(HtmlPage page, RunFolder run, AmazonDataset? dataset, ItemTextCoverage? itemText)
     {
         page.Element("h2", "All metrics (validation and test)");
-        var (tiger, sasrec, paper) = RunMetricsTable.Read(run);
+        var (tiger, sasrec, paper) = RunMetricsTable.Read(run, dataset?.Name);
         var rows = new List<IReadOnlyList<Cell>>();
         foreach (var (name, model) in new[] { ("TIGER", tiger), ("SASRec", sasrec) })
             foreach (var (split, metrics) in new[] { ("valid", model?.Valid), ("test", model?.Test) })
                 rows.Add(MetricRow(name, split, model is null ? null : Path.GetRelativePath(run.Root, model.Source), metrics, $"{name.ToLowerInvariant()}.{split}"));
-        rows.Add(MetricRow(PaperLabel, "test", "Rajput et al. 2023, Table 2", paper, "paper.test"));
+        if (paper is not null) rows.Add(MetricRow(paper.Label, "test", TigerPaper.Source, paper.Metrics, "paper.test"));
         page.Table(["model", "split", .. ReportedMetrics.Keys, "users", "source"], rows, "metrics");
+        ItemTextNote(page, RunMetricsTable.DatasetOf(run) ?? dataset?.Name, itemText);
     }
 
     static IReadOnlyList<Cell> MetricRow(string model, string split, string? source, ReportedMetrics? metrics, string id)

@@ -96,21 +96,39 @@ public sealed class ItemTextTemplate
     public string Fingerprint { get; }
 
     /// <summary>The text of one item.</summary>
-    public string Render(Item item)
+    public string Render(Item item) => string.Join("; ", Parts(item).Select(p => p.Label + ": " + p.Text));
+
+    /// <summary>
+    /// Which fields made it into the texts of <paramref name="items"/>: counts per field, so a dataset without
+    /// titles (Sports) can say that its text is brand + categories + keywords.
+    /// </summary>
+    public ItemTextCoverage Coverage(IReadOnlyList<Item> items)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var item in items)
+            foreach (var (label, _) in Parts(item))
+                counts[label] = counts.GetValueOrDefault(label) + 1;
+        return new ItemTextCoverage(items.Count, counts.GetValueOrDefault("Title"), counts.GetValueOrDefault("Brand"),
+            counts.GetValueOrDefault("Categories"), counts.GetValueOrDefault("Keywords"));
+    }
+
+    /// <summary>The labelled fields of one item's text, in order; a missing or blank field is left out.</summary>
+    private List<(string Label, string Text)> Parts(Item item)
     {
         ArgumentNullException.ThrowIfNull(item);
-        var parts = new List<string>(4);
+        var parts = new List<(string, string)>(4);
         string? title = Clean(item.Title);
-        if (title is not null) parts.Add("Title: " + title);
+        if (title is not null) parts.Add(("Title", title));
         string? brand = Clean(item.Brand);
-        if (brand is not null) parts.Add("Brand: " + brand);
+        if (brand is not null) parts.Add(("Brand", brand));
         string categories = string.Join(", ", CategoryNames(item));
-        if (categories.Length > 0) parts.Add("Categories: " + categories);
+        if (categories.Length > 0) parts.Add(("Categories", categories));
         bool wantKeywords = Options.Keywords == KeywordsMode.Always
                             || (Options.Keywords == KeywordsMode.WhenTitleMissing && title is null);
         string? keywords = wantKeywords ? Clean(item.Keywords) : null;
-        if (keywords is not null) parts.Add("Keywords: " + keywords);
-        return string.Join("; ", parts);
+        if (keywords is not null) parts.Add(("Keywords", keywords));
+        return parts;
     }
 
     /// <summary>The texts of all items, in order.</summary>

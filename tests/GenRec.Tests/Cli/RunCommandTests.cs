@@ -44,7 +44,9 @@ public sealed class RunCommandTests
             foreach (var split in new[] { "valid", "test" })
                 Assert.True(JsonNode.DeepEquals(stage[split], metrics[model]![split]), $"{model} {split}");
         }
-        Assert.Equal(0.0648, metrics["paper"]!["recall@10"]!.GetValue<double>());
+        // "tiny" is no dataset of the paper: no paper row (it used to be Beauty's row whatever the dataset).
+        Assert.Null(metrics["paper"]);
+        Assert.Contains("The TIGER paper has no row for dataset tiny", output);
         Assert.Equal(File.ReadAllText(Path.Combine(runDir, "tiger", "predictions_test.tsv")), File.ReadAllText(Path.Combine(runDir, "predictions_test.tsv")));
 
         // Every TIGER test metric appears on the page with the value metrics.json holds (4 decimals).
@@ -59,6 +61,30 @@ public sealed class RunCommandTests
         Assert.True(Regex.Matches(secondOutput, "cached").Count == 5, secondOutput);
         Assert.DoesNotContain("==", secondOutput);                     // no stage announced itself as starting
         Assert.True(JsonNode.DeepEquals(metrics, ReadJson(Path.Combine(runDir, "metrics.json"))));
+    }
+
+    [Fact]
+    public void A_sports_run_shows_sports_paper_row_and_says_its_item_text_has_no_titles()
+    {
+        using var temp = new TempDirectory();
+        TinyTigerRun.WriteDataset(temp, "sports", titles: false);
+        var runDir = temp.Combine("runs", "sports");
+        string[] args = [.. ShortRun(temp, runDir).Select(a => a == "tiny" ? "sports" : a), "--no-sasrec"];
+
+        var (code, output, error) = Run(args);
+        Assert.True(code == 0, error + output);
+        Assert.Matches(@"TIGER \(paper, Sports and Outdoors\)\W+test\W+0\.0264\W+0\.0181\W+0\.0400\W+0\.0225", output);
+        Assert.Contains("sports: Item text is brand + categories + keywords: this dataset has no titles", output);
+
+        var metrics = ReadJson(Path.Combine(runDir, "metrics.json"));
+        Assert.Equal("sports", metrics["paper"]!["dataset"]!.GetValue<string>());
+        Assert.Equal(0.0400, metrics["paper"]!["recall@10"]!.GetValue<double>());
+        Assert.Equal(0, metrics["item_text"]!["with_title"]!.GetValue<int>());
+        Assert.Equal("brand + categories + keywords", metrics["item_text"]!["fields"]!.GetValue<string>());
+
+        var html = File.ReadAllText(Path.Combine(runDir, "report.html"));
+        Assert.Contains("TIGER (paper, Sports and Outdoors)", html);
+        Assert.Contains("<p class=\"item-text-note\"><b>sports</b>: Item text is brand + categories + keywords", html);
     }
 
     [Fact]

@@ -4,6 +4,7 @@
 // mark hits with titles, and a malformed metrics.json fails naming file and line.
 using System.Globalization;
 using System.Net;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using GenRec.Runs;
@@ -180,15 +181,75 @@ public sealed class RunReportTests
     }
 
     [Fact]
-    public void Empty_run_folder_still_gives_a_page_with_the_paper_row()
+    public void Empty_run_folder_still_gives_a_page_and_names_no_paper_row_for_an_unknown_dataset()
     {
         using var temp = new TestSupport.TempDirectory();
         var result = RunReport.Write(temp.Path);
         var html = File.ReadAllText(result.Path);
         Assert.Equal(0, result.ChartCount);
         Assert.DoesNotContain("<script", html); // no charts, no plotly.js
-        Assert.Equal(RunMetricsTable.PaperBeauty.Ndcg5, MetricCells(html)["paper.test.ndcg@5"].Value);
+        // Nothing names the dataset, so no paper row is the yardstick (it used to be Beauty's, whatever the run).
+        Assert.DoesNotContain(MetricCells(html).Keys, k => k.StartsWith("paper.", StringComparison.Ordinal));
+        Assert.Contains("The TIGER paper has no row for this run's dataset", html);
         Assert.Contains("semantic-ids", result.NotRun);
+    }
+
+    [Fact]
+    public void The_paper_row_is_the_run_datasets_and_is_labelled_with_it()
+    {
+        using var run = new TinyRun();
+        var top = JsonNode.Parse(File.ReadAllText(Path.Combine(run.RunDir, "metrics.json")))!.AsObject();
+
+        // As the pipeline writes it for a Toys run: Toys' row, naming the dataset.
+        top["paper"] = JsonSerializer.SerializeToNode(TigerPaper.For("toys"), RunFiles.Json);
+        run.Json("metrics.json", top);
+        var html = File.ReadAllText(RunReport.Write(run.RunDir, run.Dataset).Path);
+        Assert.Contains("<td>TIGER (paper, Toys and Games)</td>", html);
+        Assert.Equal(0.0521, MetricCells(html)["paper.test.recall@5"].Value);
+        Assert.DoesNotContain("(paper, Beauty)", html);
+
+        // No "paper" in metrics.json: the row of the dataset config.json names.
+        top.Remove("paper");
+        run.Json("metrics.json", top);
+        var config = JsonNode.Parse(File.ReadAllText(Path.Combine(run.RunDir, "config.json")))!.AsObject();
+        config["dataset"] = "sports";
+        run.Json("config.json", config);
+        html = File.ReadAllText(RunReport.Write(run.RunDir, run.Dataset).Path);
+        Assert.Contains("<td>TIGER (paper, Sports and Outdoors)</td>", html);
+        Assert.Equal(0.0225, MetricCells(html)["paper.test.ndcg@10"].Value);
+
+        // A dataset of no paper: no row, and the page says so.
+        config["dataset"] = "tiny";
+        run.Json("config.json", config);
+        html = File.ReadAllText(RunReport.Write(run.RunDir, run.Dataset).Path);
+        Assert.DoesNotContain(MetricCells(html).Keys, k => k.StartsWith("paper.", StringComparison.Ordinal));
+        Assert.Contains("The TIGER paper has no row for dataset <b>tiny</b>", html);
+    }
+
+    [Fact]
+    public void A_paper_object_without_a_dataset_is_labelled_beauty_whose_row_it_is()
+    {
+        // metrics.json written before rows were per dataset always held Beauty's row (TinyRun writes one such).
+        using var run = new TinyRun();
+        var html = File.ReadAllText(RunReport.Write(run.RunDir, run.Dataset).Path);
+        Assert.Contains("<td>TIGER (paper, Beauty)</td>", html);
+    }
+
+    [Fact]
+    public void Items_without_titles_are_named_beside_the_results()
+    {
+        using var run = new TinyRun();
+        // TinyRun's dataset: item 2 of 4 has no title (no item_text in metrics.json: counted from the dataset).
+        var html = File.ReadAllText(RunReport.Write(run.RunDir, run.Dataset).Path);
+        Assert.Contains("item text title + brand + categories", html);
+        Assert.Equal(2, Regex.Matches(html, "<p class=\"item-text-note\"><b>tiny</b>: 1 of 4 items have no title").Count); // summary and all metrics
+
+        // As the pipeline records a Sports-like dataset: no item has a title.
+        var top = JsonNode.Parse(File.ReadAllText(Path.Combine(run.RunDir, "metrics.json")))!.AsObject();
+        top["item_text"] = JsonSerializer.SerializeToNode(new GenRec.Text.ItemTextCoverage(4, 0, 3, 4, 4), RunFiles.Json);
+        run.Json("metrics.json", top);
+        html = File.ReadAllText(RunReport.Write(run.RunDir, run.Dataset).Path);
+        Assert.Contains("Item text is brand + categories + keywords: this dataset has no titles", html);
     }
 
     [Fact]

@@ -4,7 +4,6 @@
 // SASRec metrics computed by RankingMetrics from hand-chosen predictions.
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using GenRec.Cli.Commands;
 using GenRec.Data;
 using GenRec.Evaluation;
 using GenRec.Quantization;

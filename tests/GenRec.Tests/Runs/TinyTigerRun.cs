@@ -13,12 +13,16 @@ static class TinyTigerRun
 {
     public const int Items = 30, Users = 40;
 
-    /// <summary>Writes items.jsonl, users.tsv and sequences.txt of a 30-item, 40-user dataset; returns its folder.</summary>
-    public static string WriteDataset(TempDirectory directory, string name = "tiny")
+    /// <summary>
+    /// Writes items.jsonl, users.tsv and sequences.txt of a 30-item, 40-user dataset; returns its folder. Without
+    /// <paramref name="titles"/> the items have brand, categories and keywords instead, as Sports' items do.
+    /// </summary>
+    public static string WriteDataset(TempDirectory directory, string name = "tiny", bool titles = true)
     {
         var random = new Random(5);
-        var items = string.Join("\n", Enumerable.Range(1, Items).Select(i =>
-            $"{{\"item_id\": {i}, \"asin\": \"B{i:D3}\", \"title\": \"Item {i}\", \"brand\": null, \"categories\": [], \"keywords\": null}}")) + "\n";
+        var items = string.Join("\n", Enumerable.Range(1, Items).Select(i => titles
+            ? $"{{\"item_id\": {i}, \"asin\": \"B{i:D3}\", \"title\": \"Item {i}\", \"brand\": null, \"categories\": [], \"keywords\": null}}"
+            : $"{{\"item_id\": {i}, \"asin\": \"B{i:D3}\", \"title\": null, \"brand\": \"Brand {i % 5}\", \"categories\": [[\"Outdoors\", \"Kind {i % 3}\"]], \"keywords\": \"gear number {i}\"}}")) + "\n";
         // users walk the catalogue mostly in steps of +1 (learnable) from a random start, 4–8 items
         var sequences = string.Join("\n", Enumerable.Range(1, Users).Select(u =>
         {

@@ -110,4 +110,28 @@ public class ItemTextTemplateTests
         Assert.Equal(["Title: Comb", "Title: OPI Nail Lacquer, Simmer and Shimmer; Brand: OPI; Categories: Beauty, Makeup, Nails, Nail Polish"],
             new ItemTextTemplate().RenderAll([comb, Lacquer]));
     }
+
+    [Fact]
+    public void Coverage_CountsTheFieldsTheTextsHold_AndNamesMissingTitles()
+    {
+        // Sports-like: no titles, so keywords join brand and categories (blank brand counts as missing).
+        var sports = new[]
+        {
+            MakeItem(1, null, "Coleman", "tent camping", ["Sports & Outdoors", "Camping"]),
+            MakeItem(2, null, "  ", "bottle", ["Sports & Outdoors", "Hydration"]),
+        };
+        var coverage = new ItemTextTemplate().Coverage(sports);
+        Assert.Equal(new ItemTextCoverage(Items: 2, WithTitle: 0, WithBrand: 1, WithCategories: 2, WithKeywords: 2), coverage);
+        Assert.Equal("brand + categories + keywords", coverage.Fields);
+        Assert.Equal("Item text is brand + categories + keywords: this dataset has no titles (the paper's item text starts with the title).", coverage.Caveat);
+
+        // Every item titled: keywords stay out (the default rule) and there is nothing to caveat.
+        var titled = new ItemTextTemplate().Coverage([Lacquer, MakeItem(2, "Comb", null, "comb")]);
+        Assert.Equal("title + brand + categories", titled.Fields);
+        Assert.Null(titled.Caveat);
+
+        // Some items untitled: how many.
+        var mixed = new ItemTextTemplate().Coverage([Lacquer, sports[0]]);
+        Assert.Equal("1 of 2 items have no title: their text is only their brand, categories and keywords.", mixed.Caveat);
+    }
 }

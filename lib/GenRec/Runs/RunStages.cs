@@ -1,16 +1,18 @@
-// Bookkeeping that lets `genrec run` resume: a stage folder counts as finished only when its stage.json
-// marker exists and names the same inputs (a fingerprint of the resolved config of that stage and of the
-// stages it reads). The marker is written last and atomically, so an interrupted stage is simply redone
-// (or, for TIGER training, resumed from its last checkpoint by the trainer itself).
+// Bookkeeping that lets the pipeline (`genrec run`, Pipeline.Run) resume: a stage folder counts as finished
+// only when its stage.json marker exists and names the same inputs (a fingerprint of the resolved config of
+// that stage and of the stages it reads). The marker is written last and atomically, so an interrupted stage
+// is simply redone (or, for TIGER training, resumed from its last checkpoint by the trainer itself).
+// Fingerprints also name the shared semantic-ID cache folders, so their text must not change: a changed
+// fingerprint silently recomputes every cached stage.
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using GenRec.IO;
-using GenRec.Runs;
+using GenRec.Data;
 
-namespace GenRec.Cli.Commands;
+namespace GenRec.Runs;
 
+/// <summary>Stage markers, fingerprints and file copies of a run folder.</summary>
 public static class RunStages
 {
     const string MarkerFile = "stage.json";
@@ -23,7 +25,7 @@ public static class RunStages
     }
 
     /// <summary>A hash of the interaction sequences (item texts are already in the embedding cache's key).</summary>
-    public static string DataFingerprint(GenRec.Data.AmazonDataset data)
+    public static string DataFingerprint(AmazonDataset data)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         foreach (var sequence in data.Sequences)
@@ -65,41 +67,6 @@ public static class RunStages
     {
         var marker = Path.Combine(stageDir, markerFile);
         if (File.Exists(marker)) File.Delete(marker);
-    }
-
-    /// <summary>
-    /// Guards a run folder against silently mixing two configurations: the first run writes config.json;
-    /// later runs must resolve to the same JSON or stop with the differing keys named.
-    /// </summary>
-    public static void CheckOrWriteConfig(string runDir, JsonObject resolved)
-    {
-        var path = Path.Combine(runDir, "config.json");
-        var text = resolved.ToJsonString(RunFiles.Json);
-        if (File.Exists(path))
-        {
-            var previous = JsonNode.Parse(File.ReadAllText(path))?.AsObject()
-                ?? throw new InvalidOperationException($"{path} is empty; delete it or choose another --out.");
-            var differing = DifferingKeys(previous, resolved, "").ToList();
-            if (differing.Count > 0)
-                throw new InvalidOperationException(
-                    $"{runDir} holds a run with a different configuration ({string.Join(", ", differing)}); " +
-                    "choose another --out or delete that folder.");
-            return;
-        }
-        AtomicFile.WriteText(path, text);
-    }
-
-    static IEnumerable<string> DifferingKeys(JsonObject a, JsonObject b, string prefix)
-    {
-        foreach (var key in a.Select(p => p.Key).Union(b.Select(p => p.Key)).Order())
-        {
-            var (x, y) = (a[key], b[key]);
-            if (x is JsonObject xo && y is JsonObject yo)
-            {
-                foreach (var inner in DifferingKeys(xo, yo, prefix + key + ".")) yield return inner;
-            }
-            else if (!JsonNode.DeepEquals(x, y)) yield return prefix + key;
-        }
     }
 
     /// <summary>Copies every file of <paramref name="from"/> into <paramref name="to"/> (one level, overwriting).</summary>

@@ -1,12 +1,29 @@
-// Runs one stage-1 method on embeddings and collects the diagnostics that metrics.json reports.
+// Stage 1 as one call: runs one semantic-ID method (RQ-VAE, a single VQ codebook, residual k-means, LSH) on
+// item embeddings and collects the diagnostics that a semantic-ID folder's metrics.json reports. Shared by
+// `genrec semantic-ids` and the pipeline, so both write the same numbers; the caller saves the files.
 using GenRec.Quantization;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace GenRec.Cli.Commands;
+namespace GenRec.Runs;
 
-public static class SemanticIdRunner
+/// <summary>What one stage-1 run is asked to do.</summary>
+/// <param name="Method">rqvae | vq | rqkmeans | lsh.</param>
+/// <param name="Estimator">Gradient estimator of rqvae/vq: ste | gumbel | rotation.</param>
+/// <param name="Seed">Seed of every random choice (same seed → same IDs on the CPU).</param>
+/// <param name="Steps">Training steps of rqvae/vq (null: <see cref="RqVaeTrainingConfig"/>'s default).</param>
+/// <param name="Device">Torch device name ("cpu", "cuda").</param>
+/// <param name="OutDir">Folder that receives the RQ-VAE checkpoint (rqvae.pt).</param>
+public sealed record SemanticIdRequest(string Method, string Estimator, long Seed, int? Steps, string Device, string OutDir);
+
+/// <summary>Runs one stage-1 method.</summary>
+public static class SemanticIdRun
 {
+    /// <summary>
+    /// Quantizes <paramref name="x"/> (N × D embeddings of <paramref name="itemIds"/>) with the requested method;
+    /// returns the de-duplicated IDs and the diagnostics (codebook usage, entropy, collisions, losses, history).
+    /// <paramref name="progress"/> receives RQ-VAE training steps.
+    /// </summary>
     public static (SemanticIds Ids, Dictionary<string, object> Metrics) Run(SemanticIdRequest request, Tensor x, int[] itemIds,
         IProgress<TrainingProgress>? progress = null)
     {
