@@ -7,6 +7,7 @@
 // to the tied output layer is normalised. The paper's code normalises only the queries (keys and values
 // read the raw stream); here all three read the normalised stream, the usual pre-LN transformer.
 // Attention is the standard scaled dot product with biases on all projections and an output projection.
+using GenRec.Training;
 using TorchSharp;
 using TorchSharp.Modules;
 using GenRec.Tiger;

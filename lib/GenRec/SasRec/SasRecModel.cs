@@ -11,6 +11,7 @@
 // Padding never influences a real position: keys at padding positions are masked out of attention, and
 // padding rows are reset to zero after every block. A padding query may see itself only, so no softmax
 // row is ever empty.
+using GenRec.Training;
 using TorchSharp;
 using TorchSharp.Modules;
 using GenRec.Tiger;
