@@ -110,10 +110,10 @@ public sealed class SasRecTrainer : IDisposable
         var (inputs, targets) = SasRecWindows.Pad(batch, model.Device);              // (B, L), (B, L)
         optimizer.ZeroGrad();
         var hidden = model.forward(inputs);                                          // (B, L, D)
-        var positions = targets.reshape(-1).ne(0).nonzero().squeeze(1);              // (T) positions with a target
+        var positions = targets.reshape(-1).ne(KeptScalars.Zero).nonzero().squeeze(1);   // (T) positions with a target
         var selected = hidden.reshape(-1, hidden.shape[2]).index_select(0, positions);   // (T, D)
         var logits = model.Scores(selected);                                         // (T, N)
-        var labels = targets.reshape(-1).index_select(0, positions) - 1;             // (T) items 1..N → classes 0..N−1
+        var labels = targets.reshape(-1).index_select(0, positions).sub(KeptScalars.One);   // (T) items 1..N → classes 0..N−1
         var loss = nn.functional.cross_entropy(logits, labels);                      // mean over the T targets
         var lossValue = GuardedUpdate.Apply(loss, model.parameters(), optimizer, Config.GradientClipNorm, Diverged);
         Step++;
