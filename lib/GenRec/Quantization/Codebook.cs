@@ -2,6 +2,8 @@
 // lookup, initialisation from data (k-means), and dead-code restart (codes unused during a window of
 // training steps are re-seeded from random current inputs — the usual remedy for codebook collapse,
 // as in Zeghidour et al. 2021 and lucidrains' threshold_ema_dead_code, here with a hard zero-use rule).
+// Distances, usage and restarts run every training step: only held Scalars reach LibTorch (see KeptScalars).
+using GenRec.Training;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -46,7 +48,8 @@ public sealed class Codebook : nn.Module
         using var scope = torch.NewDisposeScope();
         var xn = nn.functional.normalize(x, dim: 1);           // (B, D)
         var en = nn.functional.normalize(e, dim: 1);           // (K, D)
-        return (1 - xn.matmul(en.t())).MoveToOuterDisposeScope(); // (B, K)
+        var cosine = xn.matmul(en.t());                        // (B, K)
+        return cosine.neg().add_(KeptScalars.One, KeptScalars.One).MoveToOuterDisposeScope(); // (B, K) 1 − cos, as 1 - x computes it
     }
 
     /// <summary>Codewords for codes (B) → (B, D); differentiable in the codebook.</summary>
@@ -59,7 +62,7 @@ public sealed class Codebook : nn.Module
             throw new ArgumentException($"Codebook expects centroids of shape ({Size}, {Dim}), got ({string.Join(", ", centroids.shape)}).");
         using var _ = torch.no_grad();
         Embeddings.copy_(centroids);
-        get_buffer("initialized")!.fill_(1);
+        get_buffer("initialized")!.fill_(KeptScalars.One);
     }
 
     /// <summary>k-means (seeded) on <paramref name="data"/> (N, D); returns the assignments of the rows.</summary>
@@ -77,7 +80,7 @@ public sealed class Codebook : nn.Module
     {
         using var _ = torch.no_grad();
         using var counts = torch.bincount(codes.flatten(), minlength: Size);  // (K)
-        Usage.add_(counts.to(Usage.device));
+        Usage.add_(counts.to(Usage.device), KeptScalars.One);
     }
 
     /// <summary>
@@ -88,7 +91,7 @@ public sealed class Codebook : nn.Module
     {
         using var scope = torch.NewDisposeScope();
         using var _ = torch.no_grad();
-        var dead = (Usage == 0).nonzero().flatten().cpu();       // (nDead)
+        var dead = Usage.eq(KeptScalars.Zero).nonzero().flatten().cpu();   // (nDead)
         int nDead = (int)dead.shape[0];
         if (nDead > 0 && candidates.shape[0] > 0)
         {

@@ -78,9 +78,9 @@ public sealed class ContinuousAutoencoder : nn.Module<Tensor, Tensor>
             var batch = trainData.index_select(0, torch.tensor(batches.Current, device: device)); // (B, D)
             var loss = QuantizerMath.SquaredError(forward(batch), batch, Config.Reduction);
             if (!float.IsFinite(loss.item<float>())) throw new TrainingDivergedException(step + 1, loss.item<float>(), double.NaN, training.DivergenceFactor);
-            optimizer.zero_grad();
+            optimizer.ZeroGrad();
             loss.backward();
-            optimizer.step();
+            optimizer.Step();
         }
         eval();
         double? held = null;

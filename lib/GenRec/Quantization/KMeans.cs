@@ -2,6 +2,9 @@
 // tensors. Used standalone, to initialise VQ / RQ codebooks (level by level on residuals) and inside the
 // training-free ResidualKMeans baseline. Optional size-balanced assignment (see AssignBalanced).
 // Runs on the CPU: codebook initialisation is a one-off cost and the CPU keeps the seeded sampling exact.
+// SquaredDistances also serves every training step's nearest-code search (Codebook.Distances), so only
+// held Scalars reach LibTorch here (see KeptScalars).
+using GenRec.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -87,10 +90,10 @@ public sealed class KMeans
     public static Tensor SquaredDistances(Tensor x, Tensor c)
     {
         using var scope = torch.NewDisposeScope();
-        var xx = x.square().sum(1, keepdim: true);                  // (N, 1)
-        var cc = c.square().sum(1).unsqueeze(0);                    // (1, K)
-        var d = torch.addmm(xx + cc, x, c.t(), beta: 1, alpha: -2); // (N, K)
-        return d.clamp_min(0).MoveToOuterDisposeScope();
+        var xx = x.Squared().sum(1, keepdim: true);                 // (N, 1)
+        var cc = c.Squared().sum(1).unsqueeze(0);                   // (1, K)
+        var d = torch.addmm(xx.Plus(cc), x, c.t(), beta: 1, alpha: -2); // (N, K)
+        return d.clamp_min(KeptScalars.Zero).MoveToOuterDisposeScope();
     }
 
     /// <summary>Index of the nearest centroid per row (ties → lowest index).</summary>
@@ -140,7 +143,7 @@ public sealed class KMeans
         using var scope = torch.NewDisposeScope();
         var idx = torch.tensor(assignment, device: x.device);
         var chosen = centroids.index_select(0, idx);            // (N, D)
-        return (x - chosen).square().sum().to_type(ScalarType.Float64).item<double>();
+        return (x - chosen).Squared().sum().to_type(ScalarType.Float64).item<double>();
     }
 
     private static void StableTies(float[] keys, int[] pairs)
@@ -161,14 +164,14 @@ public sealed class KMeans
         long n = x.shape[0];
         var chosen = new long[k];
         chosen[0] = torch.randint(0, n, [1], generator: gen).item<long>();
-        var minD2 = (x - x[chosen[0]]).square().sum(1);           // (N)
+        var minD2 = (x - x[chosen[0]]).Squared().sum(1);          // (N)
         for (int j = 1; j < k; j++)
         {
             using var step = torch.NewDisposeScope();
             double total = minD2.sum().item<float>();
             var weights = total > 0 ? minD2 : torch.ones(n);     // (N)
             chosen[j] = torch.multinomial(weights, 1, generator: gen).item<long>();
-            var d = (x - x[chosen[j]]).square().sum(1);           // (N)
+            var d = (x - x[chosen[j]]).Squared().sum(1);          // (N)
             minD2 = torch.minimum(minD2, d).MoveToOuterDisposeScope();
         }
         return x.index_select(0, torch.tensor(chosen));           // (K, D)
@@ -180,14 +183,14 @@ public sealed class KMeans
     {
         long k = old.shape[0], d = x.shape[1];
         var idx = torch.tensor(assignment);                                        // (N)
-        var sums = torch.zeros(k, d).index_add_(0, idx, x, 1.0);                        // (K, D)
+        var sums = torch.zeros(k, d).index_add_(0, idx, x, KeptScalars.One);            // (K, D)
         var counts = torch.bincount(idx, minlength: k).to_type(ScalarType.Float32); // (K)
-        var means = sums / counts.clamp_min(1).unsqueeze(1);                       // (K, D)
+        var means = sums / counts.clamp_min(KeptScalars.One).unsqueeze(1);         // (K, D)
         var countArr = counts.data<float>().ToArray();
         var empty = Enumerable.Range(0, (int)k).Where(c => countArr[c] == 0).ToArray();
         if (empty.Length == 0) return means;
 
-        var own = (x - old.index_select(0, idx)).square().sum(1);                  // (N)
+        var own = (x - old.index_select(0, idx)).Squared().sum(1);                 // (N)
         var (_, order) = own.sort(descending: true, stable: true);
         var far = order.data<long>().Take(empty.Length).ToArray();
         for (int e = 0; e < empty.Length; e++) means[empty[e]] = x[far[e]];

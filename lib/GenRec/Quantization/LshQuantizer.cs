@@ -4,6 +4,7 @@
 // direction, so origin hyperplanes would give lopsided bits). Decode returns the mean training vector of
 // the code tuple's bucket, backing off to the longest seen prefix (and finally the overall mean) for
 // tuples not seen in training, so its reconstruction error is comparable with the learned quantizers.
+using GenRec.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -47,7 +48,7 @@ public sealed class LshQuantizer : nn.Module<Tensor, QuantizerOutput>, IQuantize
         QuantizerMath.CheckInput(x, Dim, nameof(LshQuantizer));
         using var scope = torch.NewDisposeScope();
         var planes = get_buffer("hyperplanes")!;
-        var bits = (x.detach() - get_buffer("center")!).matmul(planes).gt(0).to_type(ScalarType.Int64); // (B, L·m)
+        var bits = (x.detach() - get_buffer("center")!).matmul(planes).gt(KeptScalars.Zero).to_type(ScalarType.Int64); // (B, L·m)
         var weights = torch.tensor(Enumerable.Range(0, _bitsPerLevel).Select(j => 1L << j).ToArray(), device: x.device); // (m)
         var codes = (bits.reshape(x.shape[0], Levels, _bitsPerLevel) * weights).sum(2);                   // (B, L)
         return codes.MoveToOuterDisposeScope();
@@ -63,7 +64,7 @@ public sealed class LshQuantizer : nn.Module<Tensor, QuantizerOutput>, IQuantize
         if (Options.Center) get_buffer("center")!.copy_(data.mean([0L]));
         var codes = Hash(data).cpu();                                            // (N, L)
         var (unique, inverse, counts) = codes.unique(sorted: true, return_inverse: true, return_counts: true, dim: 0);
-        var sums = torch.zeros(unique.shape[0], Dim, device: data.device).index_add_(0, inverse!.to(data.device), data, 1.0); // (M, D)
+        var sums = torch.zeros(unique.shape[0], Dim, device: data.device).index_add_(0, inverse!.to(data.device), data, KeptScalars.One); // (M, D)
         var means = sums / counts!.to(data.device).to_type(ScalarType.Float32).unsqueeze(1);                                   // (M, D)
         get_buffer("bucket_codes")!.set_(unique.to(get_buffer("bucket_codes")!.device));
         get_buffer("bucket_means")!.set_(means);

@@ -2,6 +2,7 @@
 // lucidrains/vector-quantize-pytorch: each quantizer is its own class, all return the same record, and
 // options are named after the technique (Distance, Estimator, DeadCodeWindow, ...).
 // A quantizer maps continuous vectors (B, D) to L discrete codes per row (B, L) and back.
+using GenRec.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -102,7 +103,7 @@ internal static class QuantizerMath
     public static Tensor SquaredError(Tensor a, Tensor b, Reduction reduction)
     {
         using var diff = a - b;                  // (B, D)
-        using var sq = diff.square();            // (B, D)
+        using var sq = diff.Squared();           // (B, D)
         using var perRow = reduction == Reduction.Sum ? sq.sum(1) : sq.mean([1L]); // (B)
         return perRow.mean();
     }

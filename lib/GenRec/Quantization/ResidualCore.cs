@@ -5,6 +5,8 @@
 // level's commitment reaches the encoder. The estimator is applied once to the whole sum for straight-through and rotation (so the
 // encoder sees one identity / one rotation, not L of them) and per level for Gumbel (each level has its
 // own soft assignment). Eval mode returns the plain Σ e_l, accumulated exactly as Decode does.
+// Runs every training step: only held Scalars reach LibTorch (see KeptScalars).
+using GenRec.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -12,6 +14,7 @@ namespace GenRec.Quantization;
 
 internal sealed class ResidualCore
 {
+    private static readonly Scalar DistanceScaleFloor = KeptScalars.Keep(1e-12);
     private readonly IReadOnlyList<Codebook> _books;
     private readonly QuantizerOptions _options;
     private readonly Generator _gen;
@@ -61,11 +64,11 @@ internal sealed class ResidualCore
                 var distances = book.Distances(residual, _options.Distance);   // (B, K)
                 // Distances are divided by their (detached) batch mean so τ is dimensionless: raw latent
                 // distances differ by ~1e-2, which would make any τ near 1 sample codes uniformly at random.
-                var scale = distances.detach().mean().clamp_min(1e-12);
+                var scale = distances.detach().mean().clamp_min(DistanceScaleFloor);
                 var (assignment, sampled) = GradientEstimators.GumbelSoftmax(-distances / scale, tau, _gen);
                 code = sampled;
                 nearest = distances.detach().argmin(1);
-                gumbelSum = gumbelSum! + assignment.matmul(book.Embeddings);   // (B, D)
+                gumbelSum = gumbelSum!.Plus(assignment.matmul(book.Embeddings));   // (B, D)
             }
             else
             {
@@ -76,11 +79,11 @@ internal sealed class ResidualCore
             // Codebook and commitment losses use the nearest code (what eval mode picks): with Gumbel's
             // sampled codes they would pull every codeword towards the mean of randomly assigned residuals.
             var target = book.Lookup(nearest);                                 // (B, D)
-            codebookLoss = codebookLoss + QuantizerMath.SquaredError(target, residual.detach(), _options.LossReduction);
-            commitmentLoss = commitmentLoss + QuantizerMath.SquaredError(residual, target.detach(), _options.LossReduction);
+            codebookLoss = codebookLoss.Plus(QuantizerMath.SquaredError(target, residual.detach(), _options.LossReduction));
+            commitmentLoss = commitmentLoss.Plus(QuantizerMath.SquaredError(residual, target.detach(), _options.LossReduction));
             // The residual chain follows the codes actually used, so later levels explain what is left.
             var codeword = ReferenceEquals(code, nearest) ? target.detach() : book.Lookup(code).detach(); // (B, D)
-            sum = sum + codeword;
+            sum = sum.Plus(codeword);
             residual = residual - codeword;
             if (training) book.RecordUsage(nearest);
             codes[l] = code;
@@ -99,7 +102,7 @@ internal sealed class ResidualCore
         var output = new QuantizerOutput(
             quantized,                                       // (B, D)
             torch.stack(codes, 1),                           // (B, L)
-            codebookLoss + commitmentLoss,
+            codebookLoss.Plus(commitmentLoss),
             codebookLoss,
             commitmentLoss);
         return output.MoveToOuterDisposeScope();
@@ -113,7 +116,7 @@ internal sealed class ResidualCore
         var idx = codes.to_type(ScalarType.Int64).to(_books[0].Embeddings.device);   // (B, L)
         var sum = torch.zeros(codes.shape[0], _options.Dim, dtype: _books[0].Embeddings.dtype, device: idx.device); // (B, D)
         for (int l = 0; l < _books.Count; l++)
-            sum = sum + _books[l].Lookup(idx.select(1, l)).detach();
+            sum = sum.Plus(_books[l].Lookup(idx.select(1, l)).detach());
         return sum.MoveToOuterDisposeScope();
     }
 

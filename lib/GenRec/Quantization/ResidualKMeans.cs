@@ -3,6 +3,7 @@
 // baseline). Optionally size-balanced (KMeans.AssignBalanced: greedy capacity ⌈N/K⌉ per cluster), which
 // spreads items evenly over codes and so reduces ID collisions. With Balanced, assignment is balanced
 // within whatever batch is passed: encoding all items at once reproduces the codes of the fit exactly.
+using GenRec.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -50,7 +51,7 @@ public sealed class ResidualKMeans : nn.Module<Tensor, QuantizerOutput>, IQuanti
             var (_, next) = AssignLevel(residual, l);
             residual = next;
         }
-        get_buffer("fitted")!.fill_(1);
+        get_buffer("fitted")!.fill_(KeptScalars.One);
     }
 
     /// <summary>
@@ -71,12 +72,12 @@ public sealed class ResidualKMeans : nn.Module<Tensor, QuantizerOutput>, IQuanti
         {
             var (code, next) = AssignLevel(residual, l);
             var codeword = Centroids[l].index_select(0, code);  // (B, D)
-            error = error + QuantizerMath.SquaredError(residual, codeword, Reduction.Sum);
-            sum = sum + codeword;
+            error = error.Plus(QuantizerMath.SquaredError(residual, codeword, Reduction.Sum));
+            sum = sum.Plus(codeword);
             residual = next;
             codes[l] = code;
         }
-        var output = new QuantizerOutput(sum, torch.stack(codes, 1), error * 2, error.clone(), error.clone());
+        var output = new QuantizerOutput(sum, torch.stack(codes, 1), error.mul(KeptScalars.Two), error.clone(), error.clone());
         return output.MoveToOuterDisposeScope();
     }
 
@@ -87,7 +88,7 @@ public sealed class ResidualKMeans : nn.Module<Tensor, QuantizerOutput>, IQuanti
         using var scope = torch.NewDisposeScope();
         var idx = codes.to_type(ScalarType.Int64).to(Centroids.device);      // (B, L)
         var sum = torch.zeros(codes.shape[0], Dim, device: idx.device);      // (B, D)
-        for (int l = 0; l < Levels; l++) sum = sum + Centroids[l].index_select(0, idx.select(1, l));
+        for (int l = 0; l < Levels; l++) sum = sum.Plus(Centroids[l].index_select(0, idx.select(1, l)));
         return sum.MoveToOuterDisposeScope();
     }
 

@@ -1,6 +1,7 @@
 // TIGER's stage-1 model (Rajput et al. 2023, §3.1): an MLP autoencoder whose latent goes through a
 // residual quantizer; the codes of an item's embedding are its semantic ID. Loss per batch:
 // ‖x − x̂‖² + Σ_l ‖sg[r_l] − e_l‖² + β Σ_l ‖r_l − sg[e_l]‖².
+using GenRec.Training;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -35,6 +36,7 @@ public sealed class RqVae : nn.Module<Tensor, RqVaeOutput>
 {
     private readonly Sequential encoder;
     private readonly ResidualQuantizer quantizer;
+    private readonly Scalar beta;   // the commitment weight, kept for the model's life (see KeptScalars)
     private readonly Sequential decoder;
 
     public RqVaeConfig Config { get; }
@@ -43,6 +45,7 @@ public sealed class RqVae : nn.Module<Tensor, RqVaeOutput>
     {
         config.Validate();
         Config = config;
+        beta = KeptScalars.Keep(config.Beta);
         using var gen = QuantizerMath.Seeded(config.Seed);
         int[] widths = [config.InputDim, .. config.HiddenDims, config.LatentDim];
         encoder = Mlp.Build(widths, config.Dropout, gen);
@@ -63,7 +66,7 @@ public sealed class RqVae : nn.Module<Tensor, RqVaeOutput>
         var q = quantizer.call(latent);                          // Quantized (B, LatentDim), Codes (B, L)
         var reconstruction = decoder.call(q.Quantized);          // (B, InputDim)
         var recon = QuantizerMath.SquaredError(reconstruction, x, Config.Reduction);
-        var total = recon + q.CodebookLoss + Config.Beta * q.CommitmentLoss;
+        var total = recon.Plus(q.CodebookLoss).Plus(q.CommitmentLoss.mul(beta));   // recon + codebook + β·commitment
         var losses = new RqVaeLosses(recon, q.CodebookLoss.alias(), q.CommitmentLoss.alias(), total);
         var output = new RqVaeOutput(reconstruction, q, losses);
         reconstruction.MoveToOuterDisposeScope();

@@ -76,9 +76,9 @@ public sealed class RqVaeTrainer(RqVaeTrainingConfig config)
                     throw new TrainingDivergedException(step, batchLoss, reference, Config.DivergenceFactor);
                 }
                 snapshot.Capture();
-                optimizer.zero_grad();
+                optimizer.ZeroGrad();
                 loss.backward();
-                optimizer.step();
+                optimizer.Step();
             }
 
             QuantizerMetrics? metrics = null;

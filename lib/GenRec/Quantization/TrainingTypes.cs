@@ -1,6 +1,7 @@
 // Records shared by the RQ-VAE trainer and its callers: training options, the metrics recorded every N
 // steps, progress reports, the divergence exception, and small seeded helpers (split, batches, optimizer).
 using System.Text.Json.Serialization;
+using GenRec.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -117,11 +118,12 @@ internal static class TrainingSupport
         }
     }
 
-    public static optim.Optimizer MakeOptimizer(IEnumerable<TorchSharp.Modules.Parameter> parameters, RqVaeTrainingConfig c) => c.Optimizer switch
+    /// <summary>The configured optimizer, with TorchSharp's default hyperparameters (ours keep their Scalars: KeptOptimizer).</summary>
+    public static KeptOptimizer MakeOptimizer(IEnumerable<TorchSharp.Modules.Parameter> parameters, RqVaeTrainingConfig c) => c.Optimizer switch
     {
-        OptimizerKind.Adam => optim.Adam(parameters, c.LearningRate, weight_decay: c.WeightDecay),
-        OptimizerKind.AdamW => optim.AdamW(parameters, c.LearningRate, weight_decay: c.WeightDecay),
-        OptimizerKind.Adagrad => optim.Adagrad(parameters, c.LearningRate, weight_decay: c.WeightDecay),
+        OptimizerKind.Adam => new KeptAdamW(parameters, c.LearningRate, weightDecay: c.WeightDecay, decoupledWeightDecay: false),
+        OptimizerKind.AdamW => new KeptAdamW(parameters, c.LearningRate, weightDecay: c.WeightDecay),
+        OptimizerKind.Adagrad => new KeptAdagrad(parameters, c.LearningRate, weightDecay: c.WeightDecay),
         _ => throw new ArgumentOutOfRangeException(nameof(c.Optimizer), c.Optimizer, "unknown optimizer"),
     };
 

@@ -7,6 +7,7 @@
 // to the tied output layer is normalised. The paper's code normalises only the queries (keys and values
 // read the raw stream); here all three read the normalised stream, the usual pre-LN transformer.
 // Attention is the standard scaled dot product with biases on all projections and an output projection.
+using GenRec.Training;
 using TorchSharp;
 using TorchSharp.Modules;
 using GenRec.Tiger;
@@ -20,11 +21,13 @@ public sealed class SasRecSelfAttention : nn.Module<Tensor, Tensor, Tensor>
     readonly Linear query, key, value, output;
     readonly SeededDropout attentionDropout;
     readonly int heads, headDim;
+    readonly Scalar sqrtHeadDim;   // kept for the module's life (see KeptScalars)
 
     public SasRecSelfAttention(int hiddenSize, int heads, double dropout, DropoutRandomness randomness) : base(nameof(SasRecSelfAttention))
     {
         this.heads = heads;
         headDim = hiddenSize / heads;
+        sqrtHeadDim = KeptScalars.Keep(Math.Sqrt(headDim));
         query = nn.Linear(hiddenSize, hiddenSize);
         key = nn.Linear(hiddenSize, hiddenSize);
         value = nn.Linear(hiddenSize, hiddenSize);
@@ -43,7 +46,7 @@ public sealed class SasRecSelfAttention : nn.Module<Tensor, Tensor, Tensor>
         var q = SplitHeads(query.forward(x));                                        // (B, H, L, dh)
         var k = SplitHeads(key.forward(x));                                          // (B, H, L, dh)
         var v = SplitHeads(value.forward(x));                                        // (B, H, L, dh)
-        var scores = (q.matmul(k.transpose(-1, -2)) / Math.Sqrt(headDim)).Plus(bias);      // (B, H, L, L)
+        var scores = q.matmul(k.transpose(-1, -2)).div(sqrtHeadDim).Plus(bias);      // (B, H, L, L) q·kᵀ/√dh + bias
         var weights = attentionDropout.forward(scores.softmax(-1));                  // (B, H, L, L)
         var context = weights.matmul(v).transpose(1, 2).reshape(batch, length, heads * headDim);   // (B, L, D)
         return output.forward(context).MoveToOuterDisposeScope();                    // (B, L, D)

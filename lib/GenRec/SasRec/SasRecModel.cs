@@ -11,6 +11,7 @@
 // Padding never influences a real position: keys at padding positions are masked out of attention, and
 // padding rows are reset to zero after every block. A padding query may see itself only, so no softmax
 // row is ever empty.
+using GenRec.Training;
 using TorchSharp;
 using TorchSharp.Modules;
 using GenRec.Tiger;
@@ -25,6 +26,8 @@ public sealed class SasRecModel : nn.Module<Tensor, Tensor>
     readonly SeededDropout embeddingDropout;
     readonly ModuleList<SasRecBlock> blocks = new();
     readonly LayerNorm finalNorm;
+    readonly Scalar embeddingScale;   // √D, kept for the model's life (see KeptScalars)
+    readonly long[] positionIds;      // 0..MaxLength−1; a host array, so no registered buffer and no per-batch arange
 
     /// <summary>The configuration this model was built with.</summary>
     public SasRecConfig Config { get; }
@@ -43,6 +46,8 @@ public sealed class SasRecModel : nn.Module<Tensor, Tensor>
         embeddingDropout = new SeededDropout(config.Dropout, DropoutRandomness);
         for (var i = 0; i < config.Blocks; i++) blocks.Add(new SasRecBlock(config, DropoutRandomness));
         finalNorm = nn.LayerNorm(config.HiddenSize, config.LayerNormEpsilon);
+        embeddingScale = KeptScalars.Keep(Math.Sqrt(config.HiddenSize));
+        positionIds = [.. Enumerable.Range(0, config.MaxLength).Select(i => (long)i)];
         RegisterComponents();
         InitializeWeights(seed);
     }
@@ -57,10 +62,10 @@ public sealed class SasRecModel : nn.Module<Tensor, Tensor>
         var length = items.shape[1];
         if (items.dim() != 2 || length < 1 || length > Config.MaxLength)
             throw new ArgumentException($"Expected item ids (B, L) with 1 ≤ L ≤ {Config.MaxLength}, got shape [{string.Join(", ", items.shape)}].", nameof(items));
-        var real = items.ne(0);                                                                   // (B, L) bool
+        var real = items.ne(KeptScalars.Zero);                                                    // (B, L) bool
         var timeline = real.unsqueeze(-1).to(ScalarType.Float32);                                 // (B, L, 1)
-        var positions = arange(Config.MaxLength - length, Config.MaxLength, ScalarType.Int64, items.device);   // (L) end-aligned
-        var x = (itemEmbedding.forward(items) * Math.Sqrt(Config.HiddenSize))                     // (B, L, D)
+        var positions = tensor(positionIds.AsSpan((int)(Config.MaxLength - length)).ToArray(), device: items.device);   // (L) end-aligned
+        var x = itemEmbedding.forward(items).mul(embeddingScale)                                  // (B, L, D) · √D
               .Plus(positionEmbedding.forward(positions).unsqueeze(0));                           // (1, L, D); see KeptScalars
         x = embeddingDropout.forward(x) * timeline;                                               // (B, L, D)
         var bias = AttentionBias(real);                                                           // (B, 1, L, L)

@@ -54,7 +54,7 @@ public sealed class SasRecTrainer : IDisposable
     readonly SasRecModel model;
     readonly SasRecWindow[] rows;
     readonly int[] rowLengths;
-    readonly OptimizerHelper optimizer;
+    readonly KeptAdamW optimizer;
     int plannedEpoch = -1;
     int[][] plan = [];
 
@@ -84,7 +84,7 @@ public sealed class SasRecTrainer : IDisposable
         this.rows = [.. rows];
         rowLengths = [.. rows.Select(r => r.Inputs.Length)];
         BatchesPerEpoch = (rows.Count + Config.BatchSize - 1) / Config.BatchSize;
-        optimizer = optim.Adam(model.parameters(), Config.LearningRate, Config.Beta1, Config.Beta2, Config.Epsilon);
+        optimizer = new KeptAdamW(model.parameters(), Config.LearningRate, Config.Beta1, Config.Beta2, Config.Epsilon, decoupledWeightDecay: false);   // Adam
     }
 
     /// <summary>
@@ -108,12 +108,12 @@ public sealed class SasRecTrainer : IDisposable
         model.train();
         using var scope = NewDisposeScope();
         var (inputs, targets) = SasRecWindows.Pad(batch, model.Device);              // (B, L), (B, L)
-        optimizer.zero_grad();
+        optimizer.ZeroGrad();
         var hidden = model.forward(inputs);                                          // (B, L, D)
-        var positions = targets.reshape(-1).ne(0).nonzero().squeeze(1);              // (T) positions with a target
+        var positions = targets.reshape(-1).ne(KeptScalars.Zero).nonzero().squeeze(1);   // (T) positions with a target
         var selected = hidden.reshape(-1, hidden.shape[2]).index_select(0, positions);   // (T, D)
         var logits = model.Scores(selected);                                         // (T, N)
-        var labels = targets.reshape(-1).index_select(0, positions) - 1;             // (T) items 1..N → classes 0..N−1
+        var labels = targets.reshape(-1).index_select(0, positions).sub(KeptScalars.One);   // (T) items 1..N → classes 0..N−1
         var loss = nn.functional.cross_entropy(logits, labels);                      // mean over the T targets
         var lossValue = GuardedUpdate.Apply(loss, model.parameters(), optimizer, Config.GradientClipNorm, Diverged);
         Step++;

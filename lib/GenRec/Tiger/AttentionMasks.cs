@@ -2,6 +2,7 @@
 // exp(−1e9 − max) underflows to exactly 0 in float32, so a masked key receives exactly zero weight, while
 // a row whose keys were all masked would still be finite (−∞ would give NaN there). Biases are added to
 // T5's relative position bias once per stack and then shared by every layer, as T5 does.
+using GenRec.Training;
 using static TorchSharp.torch;
 
 namespace GenRec.Tiger;

@@ -6,6 +6,7 @@
 // contiguous). Cross-attention treats each decoder position independently, so the W rows of a source are
 // folded into its query axis, (N, T, D) → (B, W·T, D), and attend to that source's encoder output once,
 // instead of copying the encoder output W times. Training uses W = 1.
+using GenRec.Training;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

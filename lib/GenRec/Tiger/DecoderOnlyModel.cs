@@ -13,6 +13,7 @@
 // (a small per-beam cache, reordered as beams are pruned). Relative positions make left padding harmless:
 // only distances between tokens matter, and padded keys are masked.
 using System.Globalization;
+using GenRec.Training;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

@@ -2,6 +2,7 @@
 //   x ← x + dropout(SelfAttention(RmsNorm(x)))      bidirectional, padding keys hidden by the bias
 //   x ← x + dropout(FeedForward(RmsNorm(x)))
 // With a causal bias the same block is a decoder-only layer (DecoderOnlyModel stacks it that way).
+using GenRec.Training;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

@@ -15,6 +15,7 @@
 // the query weight is scaled by sqrt(d_kv) on the fly to keep T5's unscaled logits.
 // Decoding caches the cross-attention keys and values of the encoder output (ProjectKeysValues, held by
 // DecoderMemory). The decoder-only model caches self-attention keys and values itself (DecoderOnlyModel).
+using GenRec.Training;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

@@ -2,6 +2,7 @@
 // the reciprocal of its root mean square and by a learned per-feature gain. Unlike LayerNorm there is no
 // mean subtraction and no bias — T5 found it as good and cheaper. Statistics are taken in float32 even if
 // activations are half precision, as in T5.
+using GenRec.Training;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

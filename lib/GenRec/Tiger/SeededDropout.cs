@@ -9,6 +9,7 @@
 // units are scaled by the inverse of that exact keep probability, so the expectation is unchanged
 // (inverted dropout). On other devices (CUDA) LibTorch's own dropout is used — fast there and seeded by the
 // trainer through manual_seed.
+using GenRec.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -2,7 +2,8 @@
 // it stopped. Layout (BinaryWriter, little-endian), version 2:
 //   "GenRec.Tiger.Checkpoint" | version | model kind | model config (JSON) | trainer config (JSON) |
 //   data fingerprint | step | best Recall@10 | best step | validations since best |
-//   model state (TorchSharp Module.save) | optimizer state (AdamW moments and step counts) | end marker
+//   model state (TorchSharp Module.save) | optimizer state (AdamW moments and step counts, in the layout of
+//   TorchSharp's AdamW.save_state_dict, which KeptAdamW keeps) | end marker
 // Version 1 (before the decoder-only variant) had no model kind: it is read as an encoder-decoder.
 // There is no RNG state to store: all randomness is derived from (seed, step) (see SeedMixer), and the
 // seed is part of the trainer config. Files are written to a temporary name and then moved over the
@@ -34,7 +35,7 @@ public static class TigerCheckpoint
         _ => throw new ArgumentException($"No checkpoint format for {model.GetType().Name}."),
     };
 
-    internal static void Save(string path, Header header, TorchSharp.torch.nn.Module model, TorchSharp.Modules.OptimizerHelper optimizer)
+    internal static void Save(string path, Header header, TorchSharp.torch.nn.Module model, GenRec.Training.KeptOptimizer optimizer)
     {
         AtomicFile.WriteBinary(path, writer =>
         {
@@ -49,7 +50,7 @@ public static class TigerCheckpoint
             writer.Write(header.BestStep);
             writer.Write(header.ValidationsSinceBest);
             model.save(writer);
-            optimizer.save_state_dict(writer);
+            optimizer.SaveState(writer);
             writer.Write(EndMarker);
         });
     }

@@ -1,6 +1,7 @@
 // T5 decoder stack: dropout on the (shared) token embeddings, N DecoderLayers sharing one causal self-
 // attention bias (causal relative positions + future mask, computed once) and one cross-attention mask
 // (encoder padding), final RmsNorm and dropout. Decoder rows may be W beams per source (see DecoderLayer).
+using GenRec.Training;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

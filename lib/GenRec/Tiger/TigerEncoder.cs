@@ -1,5 +1,6 @@
 // T5 encoder stack: dropout on the (shared) token embeddings, N EncoderLayers sharing one bias tensor
 // (bidirectional relative positions + key padding, computed once), final RmsNorm and dropout.
+using GenRec.Training;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

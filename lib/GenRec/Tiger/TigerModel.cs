@@ -10,6 +10,7 @@
 // N = B for training, N = B·W during beam search (W beams per source, contiguous; see DecoderLayer).
 using System.Globalization;
 using System.Text;
+using GenRec.Training;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -22,6 +23,7 @@ public sealed class TigerModel : nn.Module<Tensor, Tensor, Tensor, Tensor>, IGen
     readonly Embedding shared;
     readonly TigerEncoder encoder;
     readonly TigerDecoder decoder;
+    readonly Scalar outputScale;   // d_model^−½, kept for the model's life (see KeptScalars)
 
     /// <summary>The configuration this model was built with.</summary>
     public TigerConfig Config { get; }
@@ -36,6 +38,7 @@ public sealed class TigerModel : nn.Module<Tensor, Tensor, Tensor, Tensor>, IGen
         shared = nn.Embedding(config.VocabularySize, config.DModel);
         encoder = new TigerEncoder(config, DropoutRandomness);
         decoder = new TigerDecoder(config, DropoutRandomness);
+        outputScale = KeptScalars.Keep(Math.Pow(config.DModel, -0.5));
         RegisterComponents();
         InitializeWeights(seed);
     }
@@ -159,7 +162,7 @@ public sealed class TigerModel : nn.Module<Tensor, Tensor, Tensor, Tensor>, IGen
     }
 
     // tied output layer: (…, D) · d_model^−½ · Eᵀ → (…, V); the scaling is T5's, for a std-1 table
-    Tensor Project(Tensor hidden) => (hidden * Math.Pow(Config.DModel, -0.5)).matmul(shared.weight!.t());
+    Tensor Project(Tensor hidden) => hidden.mul(outputScale).matmul(shared.weight!.t());
 
     public override Tensor forward(Tensor source, Tensor sourceMask, Tensor decoderInput)
     {

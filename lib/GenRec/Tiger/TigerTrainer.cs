@@ -1,9 +1,9 @@
 // The training loop of both stage-2 models (Rajput et al., 2023, §3.2): what a step computes comes from the
 // model's objective (EncoderDecoderObjective: TIGER's teacher-forced target item; DecoderOnlyObjective:
-// next-token cross-entropy at every position); this loop adds AdamW, linear warm-up + the configured decay
-// (inverse-sqrt, cosine or constant), global-norm clipping, length-bucketed batches, a NaN guard, atomic
-// checkpoints that resume bit-for-bit on the CPU, and a validation hook (Recall@10 by constrained beam
-// search) with best-state keeping and early stopping.
+// next-token cross-entropy at every position); this loop adds AdamW (KeptAdamW, free of temporary Scalars),
+// linear warm-up + the configured decay (inverse-sqrt, cosine or constant), global-norm clipping,
+// length-bucketed batches, a NaN guard, atomic checkpoints that resume bit-for-bit on the CPU, and a
+// validation hook (Recall@10 by constrained beam search) with best-state keeping and early stopping.
 //
 // Determinism: the data order of epoch e comes from (seed, e) and dropout of step s from (seed, s), so the
 // state of a run is fully described by its parameters, optimizer moments and step counter. On the CPU no
@@ -22,8 +22,7 @@ public sealed class TigerTrainer : IDisposable
     readonly IGenerativeRetriever model;
     readonly SemanticIdTokenizer tokenizer;
     readonly IStageTwoObjective objective;
-    readonly OptimizerHelper optimizer;
-    readonly IReadOnlyList<optim.ILearningRateController> groups;
+    readonly KeptAdamW optimizer;
     int plannedEpoch = -1;
     int[][] plan = [];
     Dictionary<string, Tensor>? bestInMemory;
@@ -69,13 +68,10 @@ public sealed class TigerTrainer : IDisposable
         foreach (var (name, parameter) in model.Module.named_parameters())
             (parameter.dim() >= 2 && !name.Contains("relativeBias") ? decay : noDecay).Add(parameter);
         var c = Config;
-        var adamw = optim.AdamW(new[]
-        {
-            new AdamW.ParamGroup(decay, c.LearningRate, c.Beta1, c.Beta2, c.Epsilon, c.WeightDecay, false, false),
-            new AdamW.ParamGroup(noDecay, c.LearningRate, c.Beta1, c.Beta2, c.Epsilon, 0.0, false, false),
-        }, c.LearningRate, c.Beta1, c.Beta2, c.Epsilon, c.WeightDecay);
-        optimizer = adamw;
-        groups = [.. adamw.ParamGroups];
+        optimizer = new KeptAdamW([
+            new KeptAdamW.Group(decay, c.LearningRate, c.Beta1, c.Beta2, c.Epsilon, c.WeightDecay),
+            new KeptAdamW.Group(noDecay, c.LearningRate, c.Beta1, c.Beta2, c.Epsilon, weightDecay: 0),
+        ]);
     }
 
     /// <summary>Learning rate the next update will use.</summary>
@@ -96,7 +92,7 @@ public sealed class TigerTrainer : IDisposable
         }
         var batch = plan[Step % BatchesPerEpoch];
         var learningRate = NextLearningRate;
-        foreach (var group in groups) group.LearningRate = learningRate;
+        foreach (var group in optimizer.Groups) group.LearningRate = learningRate;
 
         // dropout masks of this step depend only on (seed, step): the model's own stream on the CPU,
         // LibTorch's generator on other devices (see SeededDropout)
@@ -106,7 +102,7 @@ public sealed class TigerTrainer : IDisposable
 
         model.Module.train();
         using var scope = NewDisposeScope();
-        optimizer.zero_grad();
+        optimizer.ZeroGrad();
         var (loss, targets) = objective.Loss(batch);
         var lossValue = GuardedUpdate.Apply(loss, model.Module.parameters(), optimizer, Config.GradientClipNorm, Diverged);
         LastStepTargetTokens = targets;
@@ -204,7 +200,7 @@ public sealed class TigerTrainer : IDisposable
         if (header.DataFingerprint != objective.Fingerprint)
             throw new InvalidDataException($"{path}: checkpoint was trained on different examples (data fingerprint {header.DataFingerprint:X16} ≠ {objective.Fingerprint:X16}).");
         model.Module.load(reader);
-        optimizer.load_state_dict(reader);
+        optimizer.LoadState(reader);
         Step = header.Step;
         BestRecall10 = header.BestRecall10;
         BestStep = header.BestStep;

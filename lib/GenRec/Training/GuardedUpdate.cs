@@ -16,7 +16,7 @@ public static class GuardedUpdate
     /// checked) and steps <paramref name="optimizer"/>. Returns the loss value. Throws the exception made by
     /// <paramref name="diverged"/> from "loss is NaN" / "gradient norm is ∞" without applying the update.
     /// </summary>
-    public static float Apply(Tensor loss, IEnumerable<Parameter> parameters, OptimizerHelper optimizer,
+    public static float Apply(Tensor loss, IEnumerable<Parameter> parameters, KeptOptimizer optimizer,
                               double clipNorm, Func<string, Exception> diverged)
     {
         ArgumentNullException.ThrowIfNull(loss);
@@ -29,10 +29,10 @@ public static class GuardedUpdate
         var norm = nn.utils.clip_grad_norm_(parameters, clipNorm > 0 ? clipNorm : float.MaxValue);
         if (!double.IsFinite(norm))
         {
-            optimizer.zero_grad();   // a poisoned gradient must not leak into a later step
+            optimizer.ZeroGrad();    // a poisoned gradient must not leak into a later step
             throw diverged($"gradient norm is {norm}");
         }
-        optimizer.step();
+        optimizer.Step();
         return lossValue;
     }
 }

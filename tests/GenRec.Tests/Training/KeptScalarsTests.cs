@@ -1,10 +1,11 @@
 // The kept Scalars stay usable across dispose scopes and garbage collections (forward passes run inside
 // scopes), and the model's arithmetic with them equals the plain operators and the modules' definitions.
 using GenRec.Tiger;
+using GenRec.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace GenRec.Tests.Tiger;
+namespace GenRec.Tests.Training;
 
 public sealed class KeptScalarsTests
 {
@@ -26,6 +27,21 @@ public sealed class KeptScalarsTests
         using var mask = tensor(new[] { false, true, false });
         using var filled = zeros(3).masked_fill(mask, AttentionMasks.Hidden);
         Assert.Equal(AttentionMasks.Hidden, filled[1].item<float>());
+    }
+
+    [Fact]
+    public void The_integer_constants_add_square_and_compare_in_every_dtype_like_the_plain_operators()
+    {
+        using var longs = tensor(new long[] { 3, -2, 0 });
+        using var sum = longs.Plus(longs);                                 // an integer alpha: a float one is refused for int64
+        Assert.Equal(ScalarType.Int64, sum.dtype);
+        Assert.Equal(new long[] { 6, -4, 0 }, sum.data<long>().ToArray());
+        using var floats = tensor(new[] { 1.5f, -3f, 0.25f });
+        Assert.Equal(new[] { 2.25f, 9f, 0.0625f }, floats.Squared().data<float>().ToArray());        // by hand
+        using var square = floats.square();
+        Assert.Equal(square.data<float>().ToArray(), floats.Squared().data<float>().ToArray());
+        Assert.Equal(new[] { false, false, true }, longs.eq(KeptScalars.Zero).data<bool>().ToArray());
+        Assert.Equal(2L, KeptScalars.Two.ToInt64());
     }
 
     [Fact]
