@@ -2,6 +2,7 @@
 // item embeddings and collects the diagnostics that a semantic-ID folder's metrics.json reports. Shared by
 // `genrec semantic-ids` and the pipeline, so both write the same numbers; the caller saves the files.
 using GenRec.Quantization;
+using GenRec.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -76,7 +77,7 @@ public static class SemanticIdRun
                     ids = SemanticIds.FromQuantizer(quantizer, x, itemIds);
                     using var _ = no_grad();
                     using var output = quantizer.forward(x);
-                    using var error = (x - output.Quantized).square().sum(1).mean(); // summed over dims, mean over items
+                    using var error = (x - output.Quantized).Squared().sum(1).mean(); // summed over dims, mean over items (Squared: no temporary Scalar)
                     metrics["reconstruction_loss"] = (double)error.item<float>();
                 }
                 finally { ((IDisposable)quantizer).Dispose(); }
