@@ -35,7 +35,7 @@ public static class PresetsCommand
             var marker = defaults.Add(p.Name) ? " (default)" : "";
             yield return string.Create(CultureInfo.InvariantCulture,
                 $"{p.Name} --model {p.Model}{marker}: {shape}; batch {t.BatchSize}, lr {t.LearningRate} {t.Schedule}, {p.Fit.MaxSteps:N0} steps, " +
-                $"beam {p.EvalBeamWidth}{(p.UserBuckets > 0 ? $", user token ({p.UserBuckets} buckets)" : "")} — {p.Cost}");
+                $"beam {p.EvalBeamWidth}, {p.SemanticIds} IDs{(p.UserBuckets > 0 ? $", user token ({p.UserBuckets} buckets)" : "")} — {p.Cost}");
         }
     }
 }

@@ -60,10 +60,11 @@ public sealed record PipelineConfig(
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(embeddings);
-        if (!SemanticIdMethods.Contains(options.SemanticIdMethod))
-            throw new ArgumentException($"Unknown semantic-ID method \"{options.SemanticIdMethod}\": expected one of {string.Join(", ", SemanticIdMethods)}.");
-        var stage1 = new SemanticIdStageConfig(options.SemanticIdMethod, "ste",
-            options.SemanticIdMethod == "rqvae" ? options.RqVaeSteps ?? new RqVaeTrainingConfig().Steps : null,
+        var method = options.ResolvedSemanticIdMethod;
+        if (!SemanticIdMethods.Contains(method))
+            throw new ArgumentException($"Unknown semantic-ID method \"{method}\": expected one of {string.Join(", ", SemanticIdMethods)}.");
+        var stage1 = new SemanticIdStageConfig(method, "ste",
+            method == "rqvae" ? options.RqVaeSteps ?? new RqVaeTrainingConfig().Steps : null,
             options.Seed, device, Path.GetFileName(embeddings.Cache.FilePath));
         return new PipelineConfig(options.Dataset, options.Seed, device, embeddings.ModelId, embeddings.TemplateId, stage1,
             options.ResolveTigerPreset(), options.SasRec ? options.ResolveSasRec() : null);

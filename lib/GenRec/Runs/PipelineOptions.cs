@@ -31,8 +31,11 @@ public sealed record PipelineOptions(string Dataset = "beauty")
     /// <summary>auto | cpu | cuda.</summary>
     public string Device { get; init; } = "auto";
 
-    /// <summary>Stage-1 method: rqvae | rqkmeans.</summary>
-    public string SemanticIdMethod { get; init; } = "rqvae";
+    /// <summary>Stage-1 method: rqvae | rqkmeans; null: the TIGER preset's (<see cref="TigerPreset.SemanticIds"/>).</summary>
+    public string? SemanticIdMethod { get; init; }
+
+    /// <summary>The stage-1 method that runs: <see cref="SemanticIdMethod"/>, else the one the preset was tuned on.</summary>
+    public string ResolvedSemanticIdMethod => SemanticIdMethod ?? TigerPresets.Get(Preset, ResolvedModel).SemanticIds;
 
     /// <summary>RQ-VAE training steps instead of <see cref="GenRec.Quantization.RqVaeTrainingConfig"/>'s default.</summary>
     public int? RqVaeSteps { get; init; }

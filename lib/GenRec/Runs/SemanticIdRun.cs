@@ -68,6 +68,9 @@ public static class SemanticIdRun
             case "rqkmeans":
             case "lsh":
             {
+                int codebook = new ResidualKMeansOptions().CodebookSize;
+                if (request.Method == "rqkmeans" && x.shape[0] < codebook)
+                    throw new ArgumentException($"Residual k-means fits {codebook} centroids per level and needs at least {codebook} items; this catalogue has {x.shape[0]}. Use the RQ-VAE (--semantic-ids rqvae).");
                 IQuantizer quantizer = request.Method == "rqkmeans"
                     ? new ResidualKMeans((int)x.shape[1], new ResidualKMeansOptions(Seed: request.Seed))
                     : new LshQuantizer((int)x.shape[1], new LshOptions(Seed: request.Seed));

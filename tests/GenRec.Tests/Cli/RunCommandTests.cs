@@ -15,7 +15,7 @@ public sealed class RunCommandTests
     static string[] ShortRun(TempDirectory temp, string runDir, long seed = 3) =>
     [
         "run", "--dataset", "tiny", "--data-dir", temp.Path, "--cache-dir", temp.Combine("cache"), "--out", runDir,
-        "--seed", seed.ToString(), "--rqvae-steps", "30", "--tiger-steps", "2", "--sasrec-epochs", "1", "--device", "cpu",
+        "--seed", seed.ToString(), "--semantic-ids", "rqvae", "--rqvae-steps", "30", "--tiger-steps", "2", "--sasrec-epochs", "1", "--device", "cpu",
     ];
 
     [Fact]

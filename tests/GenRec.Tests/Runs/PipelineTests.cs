@@ -15,7 +15,7 @@ public sealed class PipelineTests
     static PipelineOptions Short(TempDirectory temp, string dataset, string runDir) => new(dataset)
     {
         DataDir = temp.Path, CacheDir = temp.Combine("cache"), OutDir = runDir, Seed = 3, Device = "cpu",
-        RqVaeSteps = 30, TigerSteps = 2, SasRecEpochs = 1,
+        SemanticIdMethod = "rqvae", RqVaeSteps = 30, TigerSteps = 2, SasRecEpochs = 1,   // residual k-means needs ≥ 256 items
     };
 
     /// <summary>Collects reports on the pipeline's thread, in order.</summary>
@@ -100,7 +100,7 @@ public sealed class PipelineTests
     {
         // The shared semantic-ID cache and every finished stage are found by fingerprints of this JSON; the
         // records must give the same text as the JsonObject the CLI built before they existed.
-        var config = Resolved(new PipelineOptions("beauty") { Seed = 4, RqVaeSteps = 30 });
+        var config = Resolved(new PipelineOptions("beauty") { Seed = 4, SemanticIdMethod = "rqvae", RqVaeSteps = 30 });
         var handBuilt = new JsonObject
         {
             ["method"] = "rqvae", ["estimator"] = "ste", ["steps"] = 30, ["seed"] = 4L, ["device"] = "cpu", ["embeddings"] = "beauty-x.npy",
@@ -110,6 +110,9 @@ public sealed class PipelineTests
             config.ToJson().Select(p => p.Key));
         Assert.Equal(["model", "trainer"], config.ToJson()["sasrec"]!.AsObject().Select(p => p.Key));
         Assert.Null(Resolved(new PipelineOptions("beauty") { SemanticIdMethod = "rqkmeans" }).SemanticIds.Steps);
+        // Without a method the preset's own: the cpu decoder-only was tuned on residual k-means IDs, the encoder-decoder on RQ-VAE IDs.
+        Assert.Equal("rqkmeans", Resolved(new PipelineOptions("beauty")).SemanticIds.Method);
+        Assert.Equal("rqvae", Resolved(new PipelineOptions("beauty") { Model = "encoder-decoder" }).SemanticIds.Method);
         Assert.Null(Resolved(new PipelineOptions("beauty") { SasRec = false }).SasRec);
         Assert.Throws<ArgumentException>(() => Resolved(new PipelineOptions("beauty") { SemanticIdMethod = "lsh" }));
     }
