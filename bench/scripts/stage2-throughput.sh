@@ -8,7 +8,8 @@
 #   * training: `train --preset cpu` for a fixed number of steps — before: the encoder-decoder cpu preset; after:
 #     the same encoder-decoder (--model encoder-decoder) and the decoder-only variant (--model decoder-only) —
 #     reading seconds per step and target tokens per second from training_history.json (steps after the 20th);
-#   * generation: `evaluate --split valid` of each of those run folders (22,363 users, constrained beam 10),
+#   * generation: `evaluate --split valid` of each of those run folders (22,363 users, constrained beam 10 — the
+#     after runs pass `--beam 10`, since the decoder-only preset evaluates at beam 20),
 #     reading users per second from metrics.json's evaluate_wall_seconds.
 # Prints one line per measurement and medians with after/before ratios at the end. Needs GENREC_DATA_DIR.
 set -euo pipefail
@@ -26,11 +27,11 @@ dotnet build "$repo/lib/GenRec.Cli" -c Release -o "$work/after" >/dev/null
 git -C "$repo" worktree remove --force "$work/before-src"
 
 results="$work/results.tsv"
-measure() {   # label cli train-args...
-  local label=$1 cli=$2; shift 2
+measure() {   # label cli eval-args train-args...
+  local label=$1 cli=$2 eval_args=$3; shift 3
   local out="$work/runs/$label-$round"
   dotnet "$cli" train --semantic-ids "$ids" --seed 0 --device cpu --out "$out" "$@" >/dev/null
-  dotnet "$cli" evaluate --run "$out" --split valid --device cpu >/dev/null
+  dotnet "$cli" evaluate --run "$out" --split valid --device cpu $eval_args >/dev/null
   python3 - "$label" "$out" <<'PY' | tee -a "$results"
 import json, sys, statistics
 label, out = sys.argv[1:]
@@ -50,9 +51,9 @@ PY
 }
 for round in $(seq 1 "$rounds"); do
   echo "== round $round"
-  measure before-encoder-decoder "$work/before/GenRec.Cli.dll" --preset cpu --steps 150
-  measure after-encoder-decoder "$work/after/GenRec.Cli.dll" --preset cpu --model encoder-decoder --steps 150
-  measure after-decoder-only "$work/after/GenRec.Cli.dll" --preset cpu --model decoder-only --steps 300
+  measure before-encoder-decoder "$work/before/GenRec.Cli.dll" "" --preset cpu --steps 150
+  measure after-encoder-decoder "$work/after/GenRec.Cli.dll" "--beam 10" --preset cpu --model encoder-decoder --steps 150
+  measure after-decoder-only "$work/after/GenRec.Cli.dll" "--beam 10" --preset cpu --model decoder-only --steps 300
 done
 echo "== medians (after / before)"
 python3 - "$results" <<'PY'

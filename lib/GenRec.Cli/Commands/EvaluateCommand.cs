@@ -17,9 +17,10 @@ public static class EvaluateCommand
         var split = new Option<string>("--split") { Description = "valid | test | both", DefaultValueFactory = _ => "both" };
         split.AcceptOnlyFromAmong("valid", "test", "both");
         var device = new Option<string>("--device") { Description = "auto | cpu | cuda", DefaultValueFactory = _ => "auto" };
+        var beam = new Option<int?>("--beam") { Description = "Beam width instead of the preset's (≥ 10); metrics.json records it." };
         var command = new Command("evaluate", "Recall/NDCG@5/10 of a trained TIGER run on all users (constrained beam search).")
         {
-            run, split, dataDir, cacheDir, device,
+            run, split, dataDir, cacheDir, device, beam,
         };
         command.SetAction(parse =>
         {
@@ -29,7 +30,7 @@ public static class EvaluateCommand
             var config = TigerRunConfig.Load(runDirectory);
             var data = DatasetLoading.Load(config.Dataset, parse.GetValue(dataDir), parse.GetValue(cacheDir));
             var which = parse.GetValue(split) switch { "valid" => EvaluationSplit.Valid, "test" => EvaluationSplit.Test, _ => EvaluationSplit.Both };
-            var metrics = TrainCommand.WithProgress(console, report => TigerEvaluation.Run(runDirectory, data, which, report, parse.GetValue(device)));
+            var metrics = TrainCommand.WithProgress(console, report => TigerEvaluation.Run(runDirectory, data, which, report, parse.GetValue(device), parse.GetValue(beam)));
             foreach (var (name, m) in new[] { ("valid", metrics.Valid), ("test", metrics.Test) })
                 if (m is not null)
                     console.WriteLine($"{name}: R@5 {m.Recall5:F4}  R@10 {m.Recall10:F4}  N@5 {m.Ndcg5:F4}  N@10 {m.Ndcg10:F4}  ({m.Users} users)");

@@ -52,14 +52,17 @@ public static class TigerEvaluation
     /// <summary>
     /// Decodes the chosen split(s) with checkpoints/best.pt (last.pt when there is no best) and writes the
     /// predictions and metrics.json; a split not evaluated now keeps its entry from an earlier metrics.json.
-    /// <paramref name="dataset"/> must be the run's dataset.
+    /// <paramref name="dataset"/> must be the run's dataset. <paramref name="beamWidth"/> (≥ 10) replaces the
+    /// preset's evaluation beam width; metrics.json records the width used.
     /// </summary>
     public static TigerMetrics Run(string runDirectory, AmazonDataset dataset, EvaluationSplit split = EvaluationSplit.Both,
-        Action<TigerProgress>? progress = null, string? device = null)
+        Action<TigerProgress>? progress = null, string? device = null, int? beamWidth = null)
     {
+        if (beamWidth is < 10) throw new ArgumentOutOfRangeException(nameof(beamWidth), beamWidth, "The beam width must be ≥ 10: Recall@10 needs 10 items.");
         ArgumentNullException.ThrowIfNull(dataset);
         if (!Directory.Exists(runDirectory)) throw new DirectoryNotFoundException($"Run folder not found: {runDirectory}");
         var config = TigerRunConfig.Load(runDirectory);
+        var beam = beamWidth ?? config.EvalBeamWidth;
         if (config.Dataset != dataset.Name)
             throw new ArgumentException($"{runDirectory} was trained on dataset \"{config.Dataset}\", not \"{dataset.Name}\".");
         var checkpoints = Path.Combine(runDirectory, TigerTraining.CheckpointFolder);
@@ -83,7 +86,7 @@ public static class TigerEvaluation
         SplitMetrics? valid = split == EvaluationSplit.Test ? previous?.Valid : Evaluate("valid", data.Validation);
         SplitMetrics? test = split == EvaluationSplit.Valid ? previous?.Test : Evaluate("test", data.Test);
         var metrics = new TigerMetrics("tiger", config.Model, valid, test, history.Seconds, Math.Round(clock.Elapsed.TotalSeconds, 3),
-            Path.GetRelativePath(runDirectory, checkpoint), checkpointStep, config.EvalBeamWidth, config.Preset, config.Seed, config.Dataset);
+            Path.GetRelativePath(runDirectory, checkpoint), checkpointStep, beam, config.Preset, config.Seed, config.Dataset);
         RunFiles.WriteJson(Path.Combine(runDirectory, TigerMetrics.FileName), metrics);
         return metrics;
 
@@ -92,7 +95,7 @@ public static class TigerEvaluation
             var phase = new TigerProgress(TigerPhase.Evaluating, 0, examples.Count, Message: name);
             progress?.Invoke(phase);
             var search = new ConstrainedBeamSearch(model, data.Tokenizer);
-            var options = new BeamSearchOptions(BeamWidth: config.EvalBeamWidth, TopK: 10, Constrained: true, BatchSize: config.Fit.EvalBatchSize);
+            var options = new BeamSearchOptions(BeamWidth: beam, TopK: 10, Constrained: true, BatchSize: config.Fit.EvalBatchSize);
             var evaluator = new Evaluator();
             var predictions = new List<(int, IReadOnlyList<int>)>(examples.Count);
             for (var start = 0; start < examples.Count; start += options.BatchSize)

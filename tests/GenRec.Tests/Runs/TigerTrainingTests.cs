@@ -190,4 +190,17 @@ public sealed class TigerTrainingTests
         Assert.Equal(valid.Valid, both.Valid);
         Assert.NotNull(both.Test);
     }
+
+    [Fact]
+    public void A_beam_width_given_at_evaluation_replaces_the_presets_and_is_recorded()
+    {
+        using var temp = new TempDirectory();
+        var dataset = TinyTigerRun.Dataset(temp);
+        TigerTraining.Run(dataset, TinyTigerRun.WriteSemanticIds(temp), TinyTigerRun.Preset(steps: 2), seed: 2, temp.Combine("run"));
+        var preset = TigerEvaluation.Run(temp.Combine("run"), dataset, EvaluationSplit.Valid);
+        var wider = TigerEvaluation.Run(temp.Combine("run"), dataset, EvaluationSplit.Valid, beamWidth: preset.BeamWidth + 5);
+        Assert.Equal(preset.BeamWidth + 5, wider.BeamWidth);
+        Assert.Equal(preset.BeamWidth + 5, RunFiles.ReadJson<TigerMetrics>(temp.Combine("run", TigerMetrics.FileName)).BeamWidth);
+        Assert.Throws<ArgumentOutOfRangeException>(() => TigerEvaluation.Run(temp.Combine("run"), dataset, EvaluationSplit.Valid, beamWidth: 9));
+    }
 }
