@@ -127,7 +127,7 @@ public static class TigerPresets
         EvalBeamWidth: 10,
         ValidationSubset: 2_000,
         UserBuckets: 0,
-        Cost: "whole run 25–37 min on 2 cores (Beauty)");
+        Cost: "whole run 25–37 min on 2 cores, Beauty test Recall@10 0.027 (seed 0)");
 
     /// <summary>The decoder-only variant sized for 2 CPU cores.</summary>
     /// <remarks>
@@ -147,7 +147,7 @@ public static class TigerPresets
         EvalBeamWidth: 20,
         ValidationSubset: 2_000,
         UserBuckets: 0,
-        Cost: "not measured yet",
+        Cost: "whole run 40–44 min on 2 cores, Beauty test Recall@10 0.055–0.056 (seeds 0, 1)",
         SemanticIds: "rqkmeans");
 
     static readonly TigerPreset[] All = [DecoderOnlyCpu, EncoderDecoderCpu, Paper];
