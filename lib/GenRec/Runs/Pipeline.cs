@@ -72,7 +72,7 @@ public static class Pipeline
         var wall = total.Elapsed.TotalSeconds;
         RunTimings.From(wall, stages).Save(runDir);
         metrics.Save(runDir);
-        File.Copy(Path.Combine(runDir, RunFolder.TigerDir, "predictions_test.tsv"), Path.Combine(runDir, "predictions_test.tsv"), overwrite: true);
+        GenRec.IO.AtomicFile.Copy(Path.Combine(runDir, RunFolder.TigerDir, "predictions_test.tsv"), Path.Combine(runDir, "predictions_test.tsv"));
         var report = RunReport.Write(runDir, data);
         stages.Add(Finished(PipelineStage.Report, "written", clock));
         return new PipelineResult(runDir, config, metrics, stages, wall, report.Path);
@@ -108,20 +108,28 @@ public static class Pipeline
         var stage1 = config.SemanticIds;
         var fingerprint = RunStages.Fingerprint(stage1, dataFingerprint);
         var idsDir = Path.Combine(runDir, RunFolder.SemanticIdsDir);
-        if (RunStages.IsDone(idsDir, fingerprint)) return (idsDir, fingerprint, "cached (run folder)");
+        if (Checked(idsDir, "copying them again")) return (idsDir, fingerprint, "cached (run folder)");
         RunStages.Invalidate(idsDir);
         var shared = Path.Combine(DatasetLoading.CacheRoot(options.CacheDir), "semantic-ids", $"{options.Dataset}-{stage1.Method}-{fingerprint}");
         var status = "cached (shared cache)";
-        if (!RunStages.IsDone(shared, fingerprint))
+        if (!Checked(shared, "computing them again"))
         {
             progress?.Report(new StageStarted(PipelineStage.SemanticIds, $"semantic IDs ({stage1.Method}, seed {stage1.Seed}) → {shared}"));
             var clock = Stopwatch.StartNew();
             ComputeSemanticIds(options.Dataset, stage1, embeddings, shared, progress);
-            RunStages.MarkDone(shared, fingerprint, clock.Elapsed.TotalSeconds);
+            RunStages.MarkDone(shared, fingerprint, clock.Elapsed.TotalSeconds, outputs: RunStages.OutputsOf(shared));
             status = "computed";
         }
         RunStages.CopyFiles(shared, idsDir);
         return (idsDir, fingerprint, status);
+
+        // A finished stage folder whose marker or files were damaged afterwards is redone, with one warning line.
+        bool Checked(string dir, string action)
+        {
+            var check = RunStages.Check(dir, fingerprint);
+            if (check.Problem is { } problem) progress?.Report(new StageMessage(PipelineStage.SemanticIds, $"warning: {problem}; {action}."));
+            return check.Done;
+        }
     }
 
     static void ComputeSemanticIds(string dataset, SemanticIdStageConfig stage1, ItemEmbeddings embeddings, string outDir, IProgress<PipelineProgress>? progress)
