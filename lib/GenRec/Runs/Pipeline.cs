@@ -84,13 +84,17 @@ public static class Pipeline
             return timing;
         }
 
+        // The embedder reports from its worker threads at the same time: one report at a time, counts only rising
+        // (concurrent reports used to corrupt the console's progress dictionary and end the run with an
+        // InvalidOperationException, "Operations that change non-concurrent collections must have exclusive access").
         IProgress<int>? Steps(PipelineStage stage, string what, int count) =>
-            progress is null ? null : new Immediate<int>(done => progress.Report(new StageSteps(stage, what, done, count)));
+            progress is null ? null : new Serialized(done => progress.Report(new StageSteps(stage, what, done, count)));
     }
 
     /// <summary>
     /// <see cref="Run(PipelineOptions, IProgress{PipelineProgress}?)"/> with progress handed to <paramref name="onProgress"/>
-    /// on the pipeline's thread, in order — for a notebook: <c>Pipeline.Run(options, p => Console.WriteLine(p))</c>.
+    /// one at a time and in order (on the pipeline's thread, except the embedder's counts, which come from its
+    /// worker threads) — for a notebook: <c>Pipeline.Run(options, p => Console.WriteLine(p))</c>.
     /// </summary>
     public static PipelineResult Run(PipelineOptions options, Action<PipelineProgress> onProgress)
     {
@@ -165,6 +169,23 @@ public static class Pipeline
             throw new IOException($"Cannot write to the output folder \"{outDir}\": {e.Message}", e);
         }
         return full;
+    }
+
+    /// <summary>Counts reported from several threads, passed on one at a time and only when larger than the last.</summary>
+    sealed class Serialized(Action<int> report) : IProgress<int>
+    {
+        readonly Lock gate = new();
+        int last = int.MinValue;
+
+        public void Report(int value)
+        {
+            lock (gate)
+            {
+                if (value <= last) return;
+                last = value;
+                report(value);
+            }
+        }
     }
 
     /// <summary>Reports on the calling thread at once (Progress&lt;T&gt; would post to the thread pool).</summary>
