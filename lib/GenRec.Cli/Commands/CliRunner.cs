@@ -30,5 +30,6 @@ public static class CliRunner
     /// <summary>Failures caused by the user's input or environment, reported without a stack trace.</summary>
     static bool IsUserFacing(Exception e) => e is DataFormatException
         or FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException
-        or ArgumentException or InvalidOperationException or IOException;
+        or ArgumentException or InvalidOperationException or IOException
+        or InvalidDataException;   // a damaged file (checkpoint, semantic IDs, run file), named in the message
 }

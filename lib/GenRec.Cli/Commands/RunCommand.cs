@@ -23,11 +23,12 @@ public static class RunCommand
         method.AcceptOnlyFromAmong([.. PipelineConfig.SemanticIdMethods]);
         var rqvaeSteps = new Option<int?>("--rqvae-steps") { Description = "Override the RQ-VAE training steps." };
         var tigerSteps = new Option<int?>("--tiger-steps") { Description = "Override the preset's TIGER training steps." };
+        var tigerEvalEvery = new Option<int?>("--tiger-eval-every") { Description = "Validate (and write checkpoints/last.pt) every N TIGER steps instead of the preset's interval." };
         var sasrecEpochs = new Option<int?>("--sasrec-epochs") { Description = "Override the SASRec control's epochs." };
         var noSasRec = new Option<bool>("--no-sasrec") { Description = "Skip the SASRec control." };
         var command = new Command("run", "Run the whole pipeline (embeddings → semantic IDs → TIGER → evaluation → report) into one folder.")
         {
-            dataset, dataDir, cacheDir, preset, model, seed, output, device, method, rqvaeSteps, tigerSteps, sasrecEpochs, noSasRec,
+            dataset, dataDir, cacheDir, preset, model, seed, output, device, method, rqvaeSteps, tigerSteps, tigerEvalEvery, sasrecEpochs, noSasRec,
         };
         command.SetAction(parse =>
         {
@@ -43,6 +44,7 @@ public static class RunCommand
                 SemanticIdMethod = parse.GetValue(method),
                 RqVaeSteps = parse.GetValue(rqvaeSteps),
                 TigerSteps = parse.GetValue(tigerSteps),
+                TigerEvalEvery = parse.GetValue(tigerEvalEvery),
                 SasRecEpochs = parse.GetValue(sasrecEpochs),
                 SasRec = !parse.GetValue(noSasRec),
             };

@@ -80,6 +80,17 @@ public static class AtomicFile
         });
     }
 
+    /// <summary>Copies <paramref name="source"/> to <paramref name="path"/> through a temporary file and a rename.</summary>
+    public static void Copy(string source, string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(source);
+        Write(path, stream =>
+        {
+            using var input = new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
+            input.CopyTo(stream);
+        });
+    }
+
     // The temporary name is unique per call, so two writers of the same target never share one.
     static (string Full, string Temporary) Prepare(string path)
     {

@@ -72,7 +72,7 @@ public static class Pipeline
         var wall = total.Elapsed.TotalSeconds;
         RunTimings.From(wall, stages).Save(runDir);
         metrics.Save(runDir);
-        File.Copy(Path.Combine(runDir, RunFolder.TigerDir, "predictions_test.tsv"), Path.Combine(runDir, "predictions_test.tsv"), overwrite: true);
+        GenRec.IO.AtomicFile.Copy(Path.Combine(runDir, RunFolder.TigerDir, "predictions_test.tsv"), Path.Combine(runDir, "predictions_test.tsv"));
         var report = RunReport.Write(runDir, data);
         stages.Add(Finished(PipelineStage.Report, "written", clock));
         return new PipelineResult(runDir, config, metrics, stages, wall, report.Path);
@@ -84,13 +84,17 @@ public static class Pipeline
             return timing;
         }
 
+        // The embedder reports from its worker threads at the same time: one report at a time, counts only rising
+        // (concurrent reports used to corrupt the console's progress dictionary and end the run with an
+        // InvalidOperationException, "Operations that change non-concurrent collections must have exclusive access").
         IProgress<int>? Steps(PipelineStage stage, string what, int count) =>
-            progress is null ? null : new Immediate<int>(done => progress.Report(new StageSteps(stage, what, done, count)));
+            progress is null ? null : new Serialized(done => progress.Report(new StageSteps(stage, what, done, count)));
     }
 
     /// <summary>
     /// <see cref="Run(PipelineOptions, IProgress{PipelineProgress}?)"/> with progress handed to <paramref name="onProgress"/>
-    /// on the pipeline's thread, in order — for a notebook: <c>Pipeline.Run(options, p => Console.WriteLine(p))</c>.
+    /// one at a time and in order (on the pipeline's thread, except the embedder's counts, which come from its
+    /// worker threads) — for a notebook: <c>Pipeline.Run(options, p => Console.WriteLine(p))</c>.
     /// </summary>
     public static PipelineResult Run(PipelineOptions options, Action<PipelineProgress> onProgress)
     {
@@ -108,20 +112,28 @@ public static class Pipeline
         var stage1 = config.SemanticIds;
         var fingerprint = RunStages.Fingerprint(stage1, dataFingerprint);
         var idsDir = Path.Combine(runDir, RunFolder.SemanticIdsDir);
-        if (RunStages.IsDone(idsDir, fingerprint)) return (idsDir, fingerprint, "cached (run folder)");
+        if (Checked(idsDir, "copying them again")) return (idsDir, fingerprint, "cached (run folder)");
         RunStages.Invalidate(idsDir);
         var shared = Path.Combine(DatasetLoading.CacheRoot(options.CacheDir), "semantic-ids", $"{options.Dataset}-{stage1.Method}-{fingerprint}");
         var status = "cached (shared cache)";
-        if (!RunStages.IsDone(shared, fingerprint))
+        if (!Checked(shared, "computing them again"))
         {
             progress?.Report(new StageStarted(PipelineStage.SemanticIds, $"semantic IDs ({stage1.Method}, seed {stage1.Seed}) → {shared}"));
             var clock = Stopwatch.StartNew();
             ComputeSemanticIds(options.Dataset, stage1, embeddings, shared, progress);
-            RunStages.MarkDone(shared, fingerprint, clock.Elapsed.TotalSeconds);
+            RunStages.MarkDone(shared, fingerprint, clock.Elapsed.TotalSeconds, outputs: RunStages.OutputsOf(shared));
             status = "computed";
         }
         RunStages.CopyFiles(shared, idsDir);
         return (idsDir, fingerprint, status);
+
+        // A finished stage folder whose marker or files were damaged afterwards is redone, with one warning line.
+        bool Checked(string dir, string action)
+        {
+            var check = RunStages.Check(dir, fingerprint);
+            if (check.Problem is { } problem) progress?.Report(new StageMessage(PipelineStage.SemanticIds, $"warning: {problem}; {action}."));
+            return check.Done;
+        }
     }
 
     static void ComputeSemanticIds(string dataset, SemanticIdStageConfig stage1, ItemEmbeddings embeddings, string outDir, IProgress<PipelineProgress>? progress)
@@ -157,6 +169,23 @@ public static class Pipeline
             throw new IOException($"Cannot write to the output folder \"{outDir}\": {e.Message}", e);
         }
         return full;
+    }
+
+    /// <summary>Counts reported from several threads, passed on one at a time and only when larger than the last.</summary>
+    sealed class Serialized(Action<int> report) : IProgress<int>
+    {
+        readonly Lock gate = new();
+        int last = int.MinValue;
+
+        public void Report(int value)
+        {
+            lock (gate)
+            {
+                if (value <= last) return;
+                last = value;
+                report(value);
+            }
+        }
     }
 
     /// <summary>Reports on the calling thread at once (Progress&lt;T&gt; would post to the thread pool).</summary>

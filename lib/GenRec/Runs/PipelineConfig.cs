@@ -86,8 +86,16 @@ public sealed record PipelineConfig(
         var resolved = ToJson();
         if (File.Exists(path))
         {
-            var previous = JsonNode.Parse(File.ReadAllText(path))?.AsObject()
-                ?? throw new InvalidOperationException($"{path} is empty; delete it or choose another --out.");
+            JsonObject previous;
+            try
+            {
+                previous = JsonNode.Parse(File.ReadAllText(path)) as JsonObject
+                    ?? throw new InvalidDataException($"{path} is damaged (not a JSON object); delete it (each stage is checked against its own marker, so finished stages are kept) or choose another --out.");
+            }
+            catch (JsonException e)
+            {
+                throw new InvalidDataException($"{path} is damaged ({e.Message.Split(" Path:")[0]}); delete it (each stage is checked against its own marker, so finished stages are kept) or choose another --out.", e);
+            }
             var differing = DifferingKeys(previous, resolved, "").ToList();
             if (differing.Count > 0)
                 throw new InvalidOperationException(

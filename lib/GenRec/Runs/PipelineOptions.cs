@@ -43,6 +43,9 @@ public sealed record PipelineOptions(string Dataset = "beauty")
     /// <summary>TIGER training steps instead of the preset's.</summary>
     public int? TigerSteps { get; init; }
 
+    /// <summary>Steps between TIGER's periodic validations (each also writes checkpoints/last.pt) instead of the preset's.</summary>
+    public int? TigerEvalEvery { get; init; }
+
     /// <summary>SASRec epochs instead of <see cref="SasRecTrainerConfig"/>'s default.</summary>
     public int? SasRecEpochs { get; init; }
 
@@ -63,11 +66,15 @@ public sealed record PipelineOptions(string Dataset = "beauty")
         }
     }
 
-    /// <summary>The TIGER preset these options resolve to (preset, model kind, step override).</summary>
+    /// <summary>The TIGER preset these options resolve to (preset, model kind, step and validation-interval overrides).</summary>
     public TigerPreset ResolveTigerPreset()
     {
         var preset = TigerPresets.Get(Preset, ResolvedModel);
-        return TigerSteps is int steps ? preset.WithSteps(steps) : preset;
+        if (TigerSteps is int steps) preset = preset.WithSteps(steps);
+        if (TigerEvalEvery is int every)
+            preset = every >= 1 ? preset with { Fit = preset.Fit with { EvalEvery = every } }
+                : throw new ArgumentException($"--tiger-eval-every {every}: expected at least 1.");
+        return preset;
     }
 
     /// <summary>The SASRec settings these options resolve to.</summary>

@@ -1,8 +1,9 @@
 // What the pipeline tells its caller while it runs. The library never writes to the console: Pipeline.Run
 // reports these records to an IProgress, and the caller draws them — the CLI as Spectre bars on a terminal
 // or PlainProgress lines without one, a notebook however it likes (their ToString reads well enough to print).
-// Reports arrive on the pipeline's own thread, in order; pass an IProgress that handles them at once
-// (Progress<T> posts them to the thread pool, so lines may print out of order).
+// Reports arrive one at a time and in order, on the pipeline's own thread (the embedding counts on the embedder's
+// worker threads, serialized); pass an IProgress that handles them at once (Progress<T> posts them to the thread
+// pool, so lines may print out of order).
 namespace GenRec.Runs;
 
 /// <summary>The stages of the pipeline, in the order they run.</summary>

@@ -30,7 +30,7 @@ internal sealed class PipelineStageTwo(PipelineOptions options, PipelineConfig c
     {
         var clock = Stopwatch.StartNew();
         const string marker = "train.stage.json";
-        if (RunStages.IsDone(TigerDir, fingerprint, marker)) return Finish(PipelineStage.TigerTraining, "cached", clock);
+        if (Checked(TigerDir, fingerprint, marker, PipelineStage.TigerTraining)) return Finish(PipelineStage.TigerTraining, "cached", clock);
         var preset = config.Tiger;
         Report(new StageStarted(PipelineStage.TigerTraining, $"TIGER training ({preset.Model}, preset {preset.Name}, {preset.Fit.MaxSteps:N0} steps) → {TigerDir}"));
         var result = TigerTraining.Run(data, semanticIdsDir, preset, options.Seed, TigerDir, Tiger(PipelineStage.TigerTraining), options.Device);
@@ -44,11 +44,12 @@ internal sealed class PipelineStageTwo(PipelineOptions options, PipelineConfig c
     {
         var clock = Stopwatch.StartNew();
         const string marker = "evaluate.stage.json";
-        if (RunStages.IsDone(TigerDir, fingerprint, marker)) return Finish(PipelineStage.TigerEvaluation, "cached", clock);
+        if (Checked(TigerDir, fingerprint, marker, PipelineStage.TigerEvaluation)) return Finish(PipelineStage.TigerEvaluation, "cached", clock);
         RunStages.Invalidate(TigerDir, marker);
         Report(new StageStarted(PipelineStage.TigerEvaluation, $"TIGER evaluation (valid + test, beam {config.Tiger.EvalBeamWidth})"));
         TigerEvaluation.Run(TigerDir, data, EvaluationSplit.Both, Tiger(PipelineStage.TigerEvaluation), options.Device);
-        RunStages.MarkDone(TigerDir, fingerprint, clock.Elapsed.TotalSeconds, marker);
+        RunStages.MarkDone(TigerDir, fingerprint, clock.Elapsed.TotalSeconds, marker,
+            [TigerMetrics.FileName, TigerEvaluation.PredictionsFile("valid"), TigerEvaluation.PredictionsFile("test")]);
         return Finish(PipelineStage.TigerEvaluation, "valid + test", clock);
     }
 
@@ -56,14 +57,22 @@ internal sealed class PipelineStageTwo(PipelineOptions options, PipelineConfig c
     {
         var clock = Stopwatch.StartNew();
         var fingerprint = RunStages.Fingerprint(new { SasRec = sasrec, options.Seed, options.Device }, RunStages.DataFingerprint(data));
-        if (RunStages.IsDone(SasRecDir, fingerprint)) return Finish(PipelineStage.SasRec, "cached", clock);
+        if (Checked(SasRecDir, fingerprint, "stage.json", PipelineStage.SasRec)) return Finish(PipelineStage.SasRec, "cached", clock);
         RunStages.Invalidate(SasRecDir);
         Report(new StageStarted(PipelineStage.SasRec, $"SASRec control → {SasRecDir}"));
         // SASRec restarts from scratch when interrupted: a whole run is minutes, shorter than TIGER's validations.
         var result = SasRecRun.Run(data, new SasRecRunConfig(sasrec.Model, sasrec.Trainer, options.Device), options.Seed, SasRecDir,
             line => Report(new StageMessage(PipelineStage.SasRec, line)));
-        RunStages.MarkDone(SasRecDir, fingerprint, clock.Elapsed.TotalSeconds);
+        RunStages.MarkDone(SasRecDir, fingerprint, clock.Elapsed.TotalSeconds, outputs: SasRecRun.OutputFiles);
         return Finish(PipelineStage.SasRec, $"{result.Fit.Epochs} epochs", clock);
+    }
+
+    /// <summary><see cref="RunStages.Check"/>, with one warning line when a finished-looking stage turns out damaged.</summary>
+    bool Checked(string dir, string fingerprint, string marker, PipelineStage stage)
+    {
+        var check = RunStages.Check(dir, fingerprint, marker);
+        if (check.Problem is { } problem) Report(new StageMessage(stage, $"warning: {problem}; running the stage again."));
+        return check.Done;
     }
 
     Action<TigerProgress> Tiger(PipelineStage stage) => p => Report(new StageTigerProgress(stage, p));

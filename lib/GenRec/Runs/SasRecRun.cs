@@ -128,6 +128,10 @@ public static class SasRecRun
         return new SasRecRunResult(valid, test, fit, evaluateSeconds, outDir);
     }
 
+    /// <summary>The files a finished run folder holds (relative paths), which the pipeline's stage marker vouches for.</summary>
+    public static IReadOnlyList<string> OutputFiles { get; } =
+        ["config.json", "training_history.json", "metrics.json", "predictions_valid.tsv", "predictions_test.tsv"];
+
     /// <summary>The metric keys of metrics.json: recall@5, recall@10, ndcg@5, ndcg@10, users.</summary>
     public static Dictionary<string, object> MetricsJson(EvaluationResult metrics) => new()
     {

@@ -49,6 +49,21 @@ public static class TigerEvaluation
     /// <summary>Predictions file of a split ("valid" or "test").</summary>
     public static string PredictionsFile(string split) => $"predictions_{split}.tsv";
 
+    /// <summary>The model of <paramref name="checkpoint"/>; a damaged file is one error naming it and what to do.</summary>
+    static IGenerativeRetriever LoadModel(string checkpoint, string runDirectory)
+    {
+        try
+        {
+            return TigerCheckpoint.LoadModel(checkpoint);
+        }
+        catch (InvalidDataException e)
+        {
+            // Not a fall-back to the other checkpoint: last.pt is a different model, its metrics would not be this run's.
+            throw new InvalidDataException($"{e.Message} Put back an intact copy of the file, or delete {runDirectory} and train " +
+                                           "this run again (the same seed gives the same result).", e);
+        }
+    }
+
     /// <summary>
     /// Decodes the chosen split(s) with checkpoints/best.pt (last.pt when there is no best) and writes the
     /// predictions and metrics.json; a split not evaluated now keeps its entry from an earlier metrics.json.
@@ -71,7 +86,7 @@ public static class TigerEvaluation
 
         progress?.Invoke(new TigerProgress(TigerPhase.Loading, 0, 1, Message: $"checkpoint {checkpoint}"));
         var data = TigerTraining.LoadData(dataset, config.SemanticIds, config.UserBuckets, config.Trainer.MaxHistoryItems);
-        using var model = TigerCheckpoint.LoadModel(checkpoint);
+        using var model = LoadModel(checkpoint, runDirectory);
         if (!config.Describes(model))
             throw new InvalidDataException($"{checkpoint}: model kind or configuration differs from {TigerRunConfig.FileName}.");
         model.Module.to(TorchDevice.Pick(device));

@@ -95,7 +95,16 @@ public static class TigerTraining
         var history = TigerHistory.Empty();
         if (File.Exists(lastPath))
         {
-            trainer.LoadCheckpoint(lastPath);
+            try
+            {
+                trainer.LoadCheckpoint(lastPath);
+            }
+            catch (InvalidDataException e)
+            {
+                // Not an automatic restart from step 0: that would silently throw away (possibly hours of) training.
+                throw new InvalidDataException($"{e.Message} Delete {lastPath} to train this run again from step 0 " +
+                                               "(the same seed gives the same result), or put back an intact copy of the file.", e);
+            }
             history = TigerHistory.LoadOrEmpty(runDirectory).UpTo(trainer.Step);
         }
         var resumedFrom = trainer.Step;

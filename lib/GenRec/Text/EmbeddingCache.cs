@@ -2,7 +2,9 @@
 // the file. Key = dataset name + model id + template fingerprint + a hash of the exact (item id, text) pairs
 // and vector width, so edited data, another template or another model never reuse a stale file.
 // Files are NumPy .npy (N×D float32): `np.load(path)` gives the matrix, row i = the i-th item passed in
-// (for the prepared Amazon datasets that is item id i+1).
+// (for the prepared Amazon datasets that is item id i+1). Beside each file, <file>.sha256 holds the SHA-256 of
+// its bytes: the unit-norm check misses a damaged low bit, the hash does not. A file written before the hash
+// existed is checked as before and then gets its .sha256.
 using System.Security.Cryptography;
 using System.Text;
 using GenRec.Data;
@@ -64,6 +66,7 @@ public static class EmbeddingCache
         int n = items.Count, d = embedder.Dimension;
 
         string? warning = null;
+        string hashPath = HashFileFor(path);
         if (File.Exists(path))
         {
             try
@@ -73,6 +76,10 @@ public static class EmbeddingCache
                     throw new InvalidDataException($"{path}: expected a {n}×{d} matrix, found {rows}×{cols}.");
                 string? bad = FirstNonUnitRow(data, d);
                 if (bad is not null) throw new InvalidDataException($"{path}: {bad}.");
+                // last: a damage the checks above cannot see (a low mantissa bit) — they name the commoner ones better
+                if (!File.Exists(hashPath)) TryWriteHash(path, hashPath);
+                else if (File.ReadAllText(hashPath).Trim() != FileHash.Sha256(path))
+                    throw new InvalidDataException($"{path}: the file is damaged (its SHA-256 differs from the one in {Path.GetFileName(hashPath)}).");
                 return new EmbeddingCacheResult(new ItemEmbeddings(ids, d, data), true, path, null);
             }
             catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
@@ -89,8 +96,20 @@ public static class EmbeddingCache
         if (problem is not null)
             throw new InvalidOperationException($"Embedder {embedder.ModelId} broke the unit-length contract: {problem}.");
 
+        if (File.Exists(hashPath)) File.Delete(hashPath);   // a stale hash must never vouch for the new file
         AtomicFile.Write(path, stream => NpyFile.Write(stream, vectors, n, d));
+        AtomicFile.WriteText(hashPath, FileHash.Sha256(path) + "\n");
         return new EmbeddingCacheResult(new ItemEmbeddings(ids, d, vectors), false, path, warning);
+    }
+
+    /// <summary>The file beside a cache file that holds the SHA-256 of its bytes.</summary>
+    public static string HashFileFor(string cacheFile) => cacheFile + ".sha256";
+
+    /// <summary>Records the hash of a file that passed the checks without one; a read-only cache just stays without it.</summary>
+    private static void TryWriteHash(string path, string hashPath)
+    {
+        try { AtomicFile.WriteText(hashPath, FileHash.Sha256(path) + "\n"); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
     }
 
     private static string FileFor(string datasetName, IReadOnlyList<Item> items, string[] texts, ItemTextTemplate template, ITextEmbedder embedder, string cacheDir)

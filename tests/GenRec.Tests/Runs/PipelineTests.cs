@@ -85,6 +85,30 @@ public sealed class PipelineTests
     }
 
     [Fact]
+    public void Reports_never_overlap_even_while_the_embedder_counts_from_its_worker_threads()
+    {
+        // The embedder runs one session per core and reports from each: forwarded as they came, two reports at once
+        // corrupted the CLI's progress dictionary and ended a run (found by bench/scripts/kill-resume.sh on 30 items).
+        using var temp = new TempDirectory();
+        TinyTigerRun.WriteDataset(temp, "toys");
+        int inside = 0, overlaps = 0;
+        var embedded = new List<long>();
+        Pipeline.Run(Short(temp, "toys", temp.Combine("runs", "toys")) with { SasRec = false }, report =>
+        {
+            if (Interlocked.Increment(ref inside) > 1) Interlocked.Increment(ref overlaps);
+            if (report is StageSteps { Stage: PipelineStage.Embeddings } steps)
+            {
+                embedded.Add(steps.Done);
+                Thread.Sleep(50);   // a slow consumer: a second worker's report would arrive meanwhile
+            }
+            Interlocked.Decrement(ref inside);
+        });
+        Assert.Equal(0, overlaps);
+        Assert.Equal(embedded.Order(), embedded);   // counts only rise
+        Assert.Equal(TinyTigerRun.Items, embedded[^1]);
+    }
+
+    [Fact]
     public void The_paper_rows_are_table_2_of_the_paper_and_only_its_datasets_have_one()
     {
         Assert.Equal(new PaperRow("beauty", "Beauty", 0.0454, 0.0321, 0.0648, 0.0384), TigerPaper.For("beauty"));

@@ -49,7 +49,9 @@ public class EmbeddingCacheTests : IDisposable
         var (data, rows, cols) = NpyFile.Read(result.FilePath);
         Assert.Equal((3, 5), (rows, cols));
         Assert.Equal(result.Embeddings.Vectors, data);
-        Assert.Single(Directory.GetFiles(Path.Combine(_dir, "embeddings"))); // no temporary file left behind
+        // the file and its SHA-256, no temporary file left behind
+        Assert.Equal(new[] { Path.GetFileName(result.FilePath), Path.GetFileName(EmbeddingCache.HashFileFor(result.FilePath)) },
+            Directory.GetFiles(Path.Combine(_dir, "embeddings")).Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal).ToArray());
     }
 
     [Fact]
