@@ -17,6 +17,7 @@ public static class CliApp
             SasRecCommand.Create(),
             RunCommand.Create(),
             PresetsCommand.Create(),
+            ExperimentCommand.Create(),
         };
 
     public static int Run(string[] args, TextWriter? stdout = null, TextWriter? stderr = null) =>

@@ -19,7 +19,7 @@ public static class RunCommand
         var seed = new Option<long>("--seed") { Description = "Seed of every stage (same seed → same semantic IDs and metrics on CPU).", DefaultValueFactory = _ => 0 };
         var output = new Option<string?>("--out") { Description = "Run folder (default runs/<dataset>-<preset>-seed<seed>)." };
         var device = new Option<string>("--device") { Description = "auto | cpu | cuda", DefaultValueFactory = _ => "auto" };
-        var method = new Option<string?>("--semantic-ids") { Description = "Stage-1 method: rqvae | rqkmeans (default: the one the preset was tuned on, see `genrec presets`)." };
+        var method = new Option<string?>("--semantic-ids") { Description = "Stage-1 method: rqvae | rqkmeans | lsh | random (default: the one the preset was tuned on, see `genrec presets`)." };
         method.AcceptOnlyFromAmong([.. PipelineConfig.SemanticIdMethods]);
         var rqvaeSteps = new Option<int?>("--rqvae-steps") { Description = "Override the RQ-VAE training steps." };
         var tigerSteps = new Option<int?>("--tiger-steps") { Description = "Override the preset's TIGER training steps." };

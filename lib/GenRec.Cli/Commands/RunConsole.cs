@@ -25,6 +25,9 @@ public static class RunConsole
         return result;
     }
 
+    /// <summary>Plain-line progress of one or more pipelines (the experiments run several, one after another).</summary>
+    public static IProgress<PipelineProgress> Plain(TextWriter output) => new PlainView(output);
+
     /// <summary>Without a terminal: plain lines, each counted step rate-limited by its own <see cref="PlainProgress"/>.</summary>
     sealed class PlainView(TextWriter output) : IProgress<PipelineProgress>
     {

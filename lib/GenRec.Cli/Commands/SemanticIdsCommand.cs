@@ -19,8 +19,8 @@ public static class SemanticIdsCommand
         var dataset = CommonOptions.Dataset();
         var dataDir = CommonOptions.DataDir();
         var cacheDir = CommonOptions.CacheDir();
-        var method = new Option<string>("--method") { Description = "rqvae | vq | rqkmeans | lsh", DefaultValueFactory = _ => "rqvae" };
-        method.AcceptOnlyFromAmong("rqvae", "vq", "rqkmeans", "lsh");
+        var method = new Option<string>("--method") { Description = "rqvae | vq | rqkmeans | lsh | random", DefaultValueFactory = _ => "rqvae" };
+        method.AcceptOnlyFromAmong("rqvae", "vq", "rqkmeans", "lsh", "random");
         var estimator = new Option<string>("--estimator") { Description = "Gradient estimator of rqvae/vq: ste | gumbel | rotation", DefaultValueFactory = _ => "ste" };
         estimator.AcceptOnlyFromAmong("ste", "gumbel", "rotation");
         var seed = new Option<long>("--seed") { Description = "Seed of every random choice (same seed → same IDs on CPU).", DefaultValueFactory = _ => 0 };

@@ -16,7 +16,7 @@ using GenRec.Text;
 namespace GenRec.Runs;
 
 /// <summary>Stage-1 settings as config.json's "semantic_ids" records them; their fingerprint keys the shared cache.</summary>
-/// <param name="Method">rqvae | rqkmeans.</param>
+/// <param name="Method">rqvae | rqkmeans | lsh | random.</param>
 /// <param name="Estimator">Gradient estimator (the pipeline uses straight-through, "ste").</param>
 /// <param name="Steps">RQ-VAE training steps; null for a method without training.</param>
 /// <param name="Seed">Seed of the quantizer.</param>
@@ -49,8 +49,11 @@ public sealed record PipelineConfig(
     /// <summary>File name inside the run folder.</summary>
     public const string FileName = "config.json";
 
-    /// <summary>The stage-1 methods the pipeline runs.</summary>
-    public static readonly IReadOnlyList<string> SemanticIdMethods = ["rqvae", "rqkmeans"];
+    /// <summary>
+    /// The stage-1 methods the pipeline runs: the RQ-VAE (the paper's), residual k-means, and the two baselines of
+    /// the paper's ID ablation (§4.3): random-hyperplane LSH and seeded random codes.
+    /// </summary>
+    public static readonly IReadOnlyList<string> SemanticIdMethods = ["rqvae", "rqkmeans", "lsh", "random"];
 
     /// <summary>
     /// Resolves <paramref name="options"/> on <paramref name="device"/> ("cpu" or "cuda") with the embeddings the

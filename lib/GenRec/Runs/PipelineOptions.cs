@@ -31,7 +31,7 @@ public sealed record PipelineOptions(string Dataset = "beauty")
     /// <summary>auto | cpu | cuda.</summary>
     public string Device { get; init; } = "auto";
 
-    /// <summary>Stage-1 method: rqvae | rqkmeans; null: the TIGER preset's (<see cref="TigerPreset.SemanticIds"/>).</summary>
+    /// <summary>Stage-1 method: rqvae | rqkmeans | lsh | random; null: the TIGER preset's (<see cref="TigerPreset.SemanticIds"/>).</summary>
     public string? SemanticIdMethod { get; init; }
 
     /// <summary>The stage-1 method that runs: <see cref="SemanticIdMethod"/>, else the one the preset was tuned on.</summary>

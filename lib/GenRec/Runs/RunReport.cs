@@ -62,6 +62,7 @@ public static class RunReport
         StageOneSections.Write(page, run, notRun);
         StageTwoSections.Write(page, run, notRun);
         MetricsSection(page, run, dataset, itemText);
+        Experiments.ExperimentSections.Write(page, run);
         ExampleSection(page, run, dataset, options, notRun);
         DatasetSection(page, dataset, notRun);
         ConfigSection(page, run, notRun);

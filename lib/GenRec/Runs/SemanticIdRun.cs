@@ -1,4 +1,5 @@
-// Stage 1 as one call: runs one semantic-ID method (RQ-VAE, a single VQ codebook, residual k-means, LSH) on
+// Stage 1 as one call: runs one semantic-ID method (RQ-VAE, a single VQ codebook, residual k-means, LSH,
+// seeded random codes — the last two are the baselines of TIGER's ablation, §4.3) on
 // item embeddings and collects the diagnostics that a semantic-ID folder's metrics.json reports. Shared by
 // `genrec semantic-ids` and the pipeline, so both write the same numbers; the caller saves the files.
 using GenRec.Quantization;
@@ -9,7 +10,7 @@ using static TorchSharp.torch;
 namespace GenRec.Runs;
 
 /// <summary>What one stage-1 run is asked to do.</summary>
-/// <param name="Method">rqvae | vq | rqkmeans | lsh.</param>
+/// <param name="Method">rqvae | vq | rqkmeans | lsh | random.</param>
 /// <param name="Estimator">Gradient estimator of rqvae/vq: ste | gumbel | rotation.</param>
 /// <param name="Seed">Seed of every random choice (same seed → same IDs on the CPU).</param>
 /// <param name="Steps">Training steps of rqvae/vq (null: <see cref="RqVaeTrainingConfig"/>'s default).</param>
@@ -86,7 +87,11 @@ public static class SemanticIdRun
                 finally { ((IDisposable)quantizer).Dispose(); }
                 break;
             }
-            default: throw new ArgumentException($"Unknown method \"{request.Method}\": expected rqvae, vq, rqkmeans or lsh.");
+            case "random":
+                // no quantizer and no reconstruction: the codes ignore the embeddings (only their item ids count)
+                ids = RandomIds.Assign(itemIds, new RandomIdOptions(Seed: request.Seed));
+                break;
+            default: throw new ArgumentException($"Unknown method \"{request.Method}\": expected rqvae, vq, rqkmeans, lsh or random.");
         }
 
         int k = ids.CodebookSize;

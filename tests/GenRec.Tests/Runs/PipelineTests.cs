@@ -138,7 +138,10 @@ public sealed class PipelineTests
         Assert.Equal("rqkmeans", Resolved(new PipelineOptions("beauty")).SemanticIds.Method);
         Assert.Equal("rqvae", Resolved(new PipelineOptions("beauty") { Model = "encoder-decoder" }).SemanticIds.Method);
         Assert.Null(Resolved(new PipelineOptions("beauty") { SasRec = false }).SasRec);
-        Assert.Throws<ArgumentException>(() => Resolved(new PipelineOptions("beauty") { SemanticIdMethod = "lsh" }));
+        // LSH and random IDs (the paper's ID ablation) train nothing in stage 1; an unknown method is refused.
+        Assert.Null(Resolved(new PipelineOptions("beauty") { SemanticIdMethod = "lsh" }).SemanticIds.Steps);
+        Assert.Equal("random", Resolved(new PipelineOptions("beauty") { SemanticIdMethod = "random" }).SemanticIds.Method);
+        Assert.Throws<ArgumentException>(() => Resolved(new PipelineOptions("beauty") { SemanticIdMethod = "vq" }));
     }
 
     [Fact]
