@@ -37,7 +37,7 @@ public class ConstrainedBeamSearchTests
             var got = result.Users[u];
             Assert.Equal(expected.Select(e => e.Item), got.ItemIds);                  // same ranking of all 20 items
             for (var i = 0; i < expected.Count; i++)
-                Assert.Equal(expected[i].Score, got.LogProbabilities[i], 4);          // same log-probabilities
+                Assert.Equal(expected[i].Score, got.LogProbabilities[i], 1e-4);          // same log-probabilities
             Assert.True(got.LogProbabilities.Zip(got.LogProbabilities.Skip(1), (a, b) => a >= b).All(x => x));
         }
     }
@@ -56,7 +56,7 @@ public class ConstrainedBeamSearchTests
             Assert.Equal(3, got.ItemIds.Distinct().Count());
             Assert.All(got.ItemIds, item => Assert.True(tokenizer.HasItem(item)));
             var exhaustive = Exhaustive(model, tokenizer, sources[u]).ToDictionary(e => e.Item, e => e.Score);
-            for (var i = 0; i < 3; i++) Assert.Equal(exhaustive[got.ItemIds[i]], got.LogProbabilities[i], 4);
+            for (var i = 0; i < 3; i++) Assert.Equal(exhaustive[got.ItemIds[i]], got.LogProbabilities[i], 1e-4);
         }
     }
 
@@ -78,7 +78,7 @@ public class ConstrainedBeamSearchTests
             Assert.Equal(user.Beams.Where(b => b.ItemId is not null).Take(5).Select(b => b.ItemId!.Value), user.ItemIds);
             // unconstrained scores are still exact sequence log-probabilities
             var scores = SequenceScorer.LogProbabilities(model, [sources[result.Users.ToList().IndexOf(user)]], user.Beams.Select(b => b.Tokens).ToList())[0];
-            for (var i = 0; i < scores.Length; i++) Assert.Equal(scores[i], user.Beams[i].LogProbability, 4);
+            for (var i = 0; i < scores.Length; i++) Assert.Equal(scores[i], user.Beams[i].LogProbability, 1e-4);
         }
         Assert.Equal(invalid, result.InvalidBeams(10));
         Assert.True(invalid > 0, "an untrained model with 36 possible tuples for 20 items should produce invalid IDs");
@@ -100,7 +100,7 @@ public class ConstrainedBeamSearchTests
         foreach (var user in wide.Users)
         {
             Assert.Equal(byTokens, user.ItemIds);
-            Assert.All(user.LogProbabilities, score => Assert.Equal(uniform, score, 5));
+            Assert.All(user.LogProbabilities, score => Assert.Equal(uniform, score, 1e-5));
         }
         foreach (var user in narrow.Users) Assert.Equal(byTokens.Take(3), user.ItemIds);
     }
@@ -124,7 +124,7 @@ public class ConstrainedBeamSearchTests
         for (var u = 0; u < sources.Count; u++)
         {
             Assert.Equal(one.Users[u].ItemIds, all.Users[u].ItemIds);
-            for (var i = 0; i < 5; i++) Assert.Equal(one.Users[u].LogProbabilities[i], all.Users[u].LogProbabilities[i], 4);
+            for (var i = 0; i < 5; i++) Assert.Equal(one.Users[u].LogProbabilities[i], all.Users[u].LogProbabilities[i], 1e-4);
         }
     }
 }
