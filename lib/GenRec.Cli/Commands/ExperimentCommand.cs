@@ -17,48 +17,6 @@ public static class ExperimentCommand
         Ids(), Invalid(), Diverse(), Cold(),
     };
 
-    /// <summary>`run`'s options, shared by every experiment (they name and, when needed, build the run folder).</summary>
-    sealed class RunOptions
-    {
-        readonly Option<string> dataset = CommonOptions.Dataset();
-        readonly Option<string?> dataDir = CommonOptions.DataDir();
-        readonly Option<string?> cacheDir = CommonOptions.CacheDir();
-        readonly Option<string> preset = CommonOptions.Preset();
-        readonly Option<string?> model = CommonOptions.Model();
-        readonly Option<long> seed = new("--seed") { Description = "Seed of every stage and of the experiment.", DefaultValueFactory = _ => 0 };
-        readonly Option<string?> output = new("--out") { Description = "Run folder (default runs/<dataset>-<preset>-seed<seed>, as `run`)." };
-        readonly Option<string> device = new("--device") { Description = "auto | cpu | cuda", DefaultValueFactory = _ => "auto" };
-        readonly Option<string?> method = new("--semantic-ids") { Description = "Stage-1 method of the run folder (default: the preset's)." };
-        readonly Option<int?> rqvaeSteps = new("--rqvae-steps") { Description = "Override the RQ-VAE training steps." };
-        readonly Option<int?> tigerSteps = new("--tiger-steps") { Description = "Override the preset's TIGER training steps." };
-        readonly Option<int?> sasrecEpochs = new("--sasrec-epochs") { Description = "Override the SASRec control's epochs." };
-        readonly Option<bool> noSasRec = new("--no-sasrec") { Description = "The run folder skips the SASRec control." };
-
-        public RunOptions() => method.AcceptOnlyFromAmong([.. PipelineConfig.SemanticIdMethods]);
-
-        public void AddTo(Command command)
-        {
-            foreach (var option in new Option[] { dataset, dataDir, cacheDir, preset, model, seed, output, device, method, rqvaeSteps, tigerSteps, sasrecEpochs, noSasRec })
-                command.Options.Add(option);
-        }
-
-        public PipelineOptions Read(ParseResult parse) => new(parse.GetValue(dataset)!)
-        {
-            DataDir = parse.GetValue(dataDir),
-            CacheDir = parse.GetValue(cacheDir),
-            Preset = parse.GetValue(preset)!,
-            Model = parse.GetValue(model),
-            Seed = parse.GetValue(seed),
-            OutDir = parse.GetValue(output),
-            Device = parse.GetValue(device)!,
-            SemanticIdMethod = parse.GetValue(method),
-            RqVaeSteps = parse.GetValue(rqvaeSteps),
-            TigerSteps = parse.GetValue(tigerSteps),
-            SasRecEpochs = parse.GetValue(sasrecEpochs),
-            SasRec = !parse.GetValue(noSasRec),
-        };
-    }
-
     static Option<int> Users() => new("--users") { Description = "Test users to use (seeded subset; 0: all).", DefaultValueFactory = _ => 0 };
 
     static T[]? ParseList<T>(string? text, Func<string, T> parse) =>
@@ -78,7 +36,7 @@ public static class ExperimentCommand
 
     static Command Ids()
     {
-        var run = new RunOptions();
+        var run = new PipelineArguments();
         var methods = new Option<string?>("--methods") { Description = $"Comma-separated stage-1 methods (default random,lsh,rqkmeans,rqvae; any of {string.Join(", ", PipelineConfig.SemanticIdMethods)})." };
         var command = new Command(IdAblation.Name, "§4.3: the run's preset trained on random, LSH, residual k-means and RQ-VAE IDs (each method its own run under experiments/ids/).") { methods };
         run.AddTo(command);
@@ -98,7 +56,7 @@ public static class ExperimentCommand
 
     static Command Invalid()
     {
-        var run = new RunOptions();
+        var run = new PipelineArguments();
         var beams = new Option<string?>("--beams") { Description = "Comma-separated beam widths (default 10,20,40)." };
         var users = Users();
         var command = new Command(InvalidIds.Name, "§4.4: share of invalid IDs in unconstrained top-10/top-20 per beam width, beside constrained recall.") { beams, users };
@@ -116,7 +74,7 @@ public static class ExperimentCommand
 
     static Command Diverse()
     {
-        var run = new RunOptions();
+        var run = new PipelineArguments();
         var temperatures = new Option<string?>("--temperatures") { Description = "Comma-separated sampling temperatures (default 1.0,1.5,2.0)." };
         var level = new Option<int>("--category-level") { Description = "Depth of the category in the item's first category path (0-based; 1 = under the top level).", DefaultValueFactory = _ => 1 };
         var users = Users();
@@ -136,7 +94,7 @@ public static class ExperimentCommand
 
     static Command Cold()
     {
-        var run = new RunOptions();
+        var run = new PipelineArguments();
         var fraction = new Option<double>("--cold-fraction") { Description = "Share of the test items held out of training.", DefaultValueFactory = _ => 0.05 };
         var epsilons = new Option<string?>("--epsilons") { Description = "Comma-separated caps ε on the unseen share of a top K (default 0,0.1,0.2,0.5)." };
         var ks = new Option<string?>("--ks") { Description = "Comma-separated K of Recall@K (default 1,5,10,20; each ≤ --beam)." };
