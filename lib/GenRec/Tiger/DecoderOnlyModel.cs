@@ -106,7 +106,7 @@ public sealed class DecoderOnlyModel : nn.Module<Tensor, Tensor>, IGenerativeRet
         readonly DecoderOnlyModel model;
         readonly Tensor tokens, keyMask;                 // (B, S) left-padded sources and their mask
         readonly List<Tensor> historyKeys = [], historyValues = [], generatedKeys = [], generatedValues = [];
-        Tensor? paddingBias;                             // (B, 1, 1, 1, S): padded history keys hidden
+        Tensor? paddingBias;                             // (B, 1, 1, S): padded history keys hidden
         int generated;                                   // tokens fed after the history so far
         readonly int sources, historyLength;
 
@@ -133,13 +133,14 @@ public sealed class DecoderOnlyModel : nn.Module<Tensor, Tensor>, IGenerativeRet
                 var h = layer.Norms.Attention.forward(x);                                        // (B, S, D)
                 var queries = attention.ProjectQueries(h);                                       // (B, H, S, dk)
                 var (keys, values) = attention.ProjectKeysValues(h);                              // (B, H, S, dk)
-                historyKeys.Add(keys.DetachFromDisposeScope());       // owned by the session until Dispose
-                historyValues.Add(values.DetachFromDisposeScope());
+                // owned by the session until Dispose; contiguous once here so no later step copies them
+                historyKeys.Add(keys.contiguous().DetachFromDisposeScope());
+                historyValues.Add(values.contiguous().DetachFromDisposeScope());
                 var weights = queries.matmul(keys.transpose(-1, -2)).Plus(bias).softmax(-1);     // (B, H, S, S), unscaled (T5)
                 x = x.Plus(attention.ProjectOutput(Merge(weights.matmul(values))));               // (B, S, D)
                 x = x.Plus(layer.FeedForward.forward(layer.Norms.FeedForward.forward(x)));       // (B, S, D)
             }
-            paddingBias = padding.unsqueeze(1).DetachFromDisposeScope();                         // (B, 1, 1, 1, S)
+            paddingBias = padding.DetachFromDisposeScope();                                      // (B, 1, 1, S)
             var last = model.finalNorm.forward(x.select(1, historyLength - 1));                 // (B, D)
             return model.Project(last).MoveToOuterDisposeScope();                                // (B, V)
         }
@@ -158,7 +159,7 @@ public sealed class DecoderOnlyModel : nn.Module<Tensor, Tensor>, IGenerativeRet
             var parentRows = tensor(parents, device: device);                                    // (N)
             var position = historyLength + generated;                                            // column of the new token
             var historyBias = model.relativeBias.ForQuery(position, 0, historyLength)            // (1, H, 1, S)
-                .unsqueeze(0).Plus(paddingBias);                                                 // (B, 1, H, 1, S)
+                .Plus(paddingBias);                                                              // (B, H, 1, S)
             var ownBias = model.relativeBias.ForQuery(position, historyLength, generated + 1);   // (1, H, 1, t)
             var x = model.shared.forward(tensor(nextTokens, [rows, 1], device: device));         // (N, 1, D)
             for (var l = 0; l < model.layers.Count; l++)
@@ -172,18 +173,23 @@ public sealed class DecoderOnlyModel : nn.Module<Tensor, Tensor>, IGenerativeRet
                 var ownValues = generated == 0 ? value : cat([generatedValues[l].index_select(0, parentRows), value], 2); // (N, H, t, dk)
                 if (generated > 0) { generatedKeys[l].Dispose(); generatedValues[l].Dispose(); }
 
-                // the W beams of a source share its history keys: fold beams into a broadcast axis instead of copying
+                // The W beams of a source share its history keys. Their queries become the W query rows of one
+                // (B, H, W, dk) × (B, H, dk, S) product, which reads the cache in place; a broadcast axis instead
+                // ((B, W, H, 1, dk) × (B, 1, H, dk, S)) makes matmul expand — copy — the cache W times per layer.
                 var heads = attention.NumHeads;
                 var headDim = attention.HeadDim;
-                var folded = query.view(sources, width, heads, 1, headDim);                      // (B, W, H, 1, dk)
-                var historyScores = folded.matmul(historyKeys[l].unsqueeze(1).transpose(-1, -2))  // (B, W, H, 1, S)
+                var t = generated + 1;
+                var beamQueries = query.view(sources, width, heads, headDim).transpose(1, 2);    // (B, H, W, dk)
+                var historyScores = beamQueries.matmul(historyKeys[l].transpose(-1, -2))          // (B, H, W, S)
                     .Plus(historyBias);
                 var ownScores = query.matmul(ownKeys.transpose(-1, -2)).Plus(ownBias)             // (N, H, 1, t)
-                    .view(sources, width, heads, 1, generated + 1);                              // (B, W, H, 1, t)
-                var weights = cat([historyScores, ownScores], -1).softmax(-1);                    // (B, W, H, 1, S + t)
-                var context = weights.narrow(-1, 0, historyLength).matmul(historyValues[l].unsqueeze(1))     // (B, W, H, 1, dk)
-                    .view(rows, heads, 1, headDim)
-                    .Plus(weights.narrow(-1, historyLength, generated + 1).reshape(rows, heads, 1, generated + 1).matmul(ownValues)); // (N, H, 1, dk)
+                    .view(sources, width, heads, t).transpose(1, 2);                             // (B, H, W, t)
+                var weights = cat([historyScores, ownScores], -1).softmax(-1);                    // (B, H, W, S + t)
+                var historyContext = weights.narrow(-1, 0, historyLength).matmul(historyValues[l]) // (B, H, W, dk)
+                    .transpose(1, 2).reshape(rows, heads, 1, headDim);                           // (N, H, 1, dk)
+                var ownWeights = weights.narrow(-1, historyLength, t).transpose(1, 2)            // (B, W, H, t)
+                    .reshape(rows, heads, 1, t);                                                 // (N, H, 1, t)
+                var context = historyContext.Plus(ownWeights.matmul(ownValues));                  // (N, H, 1, dk)
                 x = x.Plus(attention.ProjectOutput(Merge(context)));                               // (N, 1, D)
                 x = x.Plus(layer.FeedForward.forward(layer.Norms.FeedForward.forward(x)));        // (N, 1, D)
 
