@@ -61,9 +61,7 @@ public sealed class ConstrainedBeamSearch
         this.tokenizer = tokenizer ?? throw new ArgumentNullException(nameof(tokenizer));
         if (model.VocabularySize != tokenizer.VocabularySize)
             throw new ArgumentException($"Model vocabulary ({model.VocabularySize}) ≠ tokenizer vocabulary ({tokenizer.VocabularySize}).");
-        this.trie = trie ?? PrefixTrie.FromTokenizer(tokenizer);
-        if (this.trie.SequenceLength != tokenizer.Levels)
-            throw new ArgumentException($"Trie sequences have length {this.trie.SequenceLength}; the tokenizer has {tokenizer.Levels} levels.");
+        this.trie = PrefixTrie.ForTokenizer(tokenizer, trie);
     }
 
     /// <summary>Searches for every source (token arrays from the model's <see cref="IGenerativeRetriever.EncodeSource"/>).</summary>
@@ -74,21 +72,13 @@ public sealed class ConstrainedBeamSearch
         if (o.TopK < 1) throw new ArgumentOutOfRangeException(nameof(options), o.TopK, "TopK must be ≥ 1.");
         if (o.BeamWidth < o.TopK) throw new ArgumentException($"Beam width {o.BeamWidth} is smaller than TopK {o.TopK}.", nameof(options));
         if (o.BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(options), o.BatchSize, "BatchSize must be ≥ 1.");
-        var results = new List<UserRecommendations>(sources.Count);
-        var module = model.Module;
-        var wasTraining = module.training;
-        module.eval();
-        try
+        return model.InEvalMode(() =>
         {
-            using var noGrad = no_grad();
+            var results = new List<UserRecommendations>(sources.Count);
             for (var start = 0; start < sources.Count; start += o.BatchSize)
                 results.AddRange(SearchBatch(sources.Skip(start).Take(o.BatchSize).ToList(), o));
-        }
-        finally
-        {
-            module.train(wasTraining);
-        }
-        return new BeamSearchResult(results);
+            return new BeamSearchResult(results);
+        });
     }
 
     sealed class Beam(int[] tokens, double score, int node, int row)

@@ -61,3 +61,29 @@ public interface IDecodingSession : IDisposable
     /// </summary>
     Tensor Next(long[] parents, long[] tokens);
 }
+
+/// <summary>What every decoder of an <see cref="IGenerativeRetriever"/> does around its decoding.</summary>
+public static class GenerativeRetrieverDecoding
+{
+    /// <summary>
+    /// Runs <paramref name="decode"/> with the model in eval mode (no dropout) under no_grad, then puts the model back
+    /// in the mode it was in — decoding in the middle of training (validation) must not leave it in eval mode.
+    /// </summary>
+    public static T InEvalMode<T>(this IGenerativeRetriever model, Func<T> decode)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(decode);
+        var module = model.Module;
+        var wasTraining = module.training;
+        module.eval();
+        try
+        {
+            using var noGrad = torch.no_grad();
+            return decode();
+        }
+        finally
+        {
+            module.train(wasTraining);
+        }
+    }
+}

@@ -65,6 +65,19 @@ public sealed class PrefixTrie
     public static PrefixTrie FromTokenizer(SemanticIdTokenizer tokenizer) =>
         new(tokenizer.Items().Select(item => item.Tokens));
 
+    /// <summary>
+    /// The trie a decoder over <paramref name="tokenizer"/>'s IDs uses: <paramref name="trie"/> when given (checked to
+    /// hold sequences of the tokenizer's length), else <see cref="FromTokenizer"/>.
+    /// </summary>
+    public static PrefixTrie ForTokenizer(SemanticIdTokenizer tokenizer, PrefixTrie? trie)
+    {
+        ArgumentNullException.ThrowIfNull(tokenizer);
+        trie ??= FromTokenizer(tokenizer);
+        if (trie.SequenceLength != tokenizer.Levels)
+            throw new ArgumentException($"Trie sequences have length {trie.SequenceLength}; the tokenizer has {tokenizer.Levels} levels.");
+        return trie;
+    }
+
     /// <summary>Tokens allowed after <paramref name="prefix"/> (sorted ascending); empty when the prefix is
     /// not a prefix of any sequence or is already complete.</summary>
     public IReadOnlyList<int> AllowedNext(ReadOnlySpan<int> prefix)

@@ -38,11 +38,8 @@ public static class SequenceScorer
         if (candidates.Count == 0) throw new ArgumentException("No candidates.", nameof(candidates));
         var pairs = sources.SelectMany((source, b) => candidates.Select((candidate, c) => (b, c, Tokens: (int[])[.. source, .. candidate]))).ToList();
         var result = sources.Select(_ => new double[candidates.Count]).ToArray();
-        var wasTraining = model.training;
-        model.eval();
-        try
+        return ((IGenerativeRetriever)model).InEvalMode(() =>
         {
-            using var noGrad = no_grad();
             foreach (var chunk in pairs.Chunk(Math.Max(1, maxRows)))
             {
                 using var scope = NewDisposeScope();
@@ -60,12 +57,8 @@ public static class SequenceScorer
                     result[b][c] = sum;
                 }
             }
-        }
-        finally
-        {
-            model.train(wasTraining);
-        }
-        return result;
+            return result;
+        });
     }
 
     static double[][] EncoderDecoder(TigerModel model, IReadOnlyList<int[]> sources, IReadOnlyList<int[]> candidates, int maxRows)
@@ -74,11 +67,8 @@ public static class SequenceScorer
         ArgumentNullException.ThrowIfNull(candidates);
         if (candidates.Count == 0) throw new ArgumentException("No candidates.", nameof(candidates));
         var result = sources.Select(_ => new double[candidates.Count]).ToArray();
-        var wasTraining = model.training;
-        model.eval();
-        try
+        return ((IGenerativeRetriever)model).InEvalMode(() =>
         {
-            using var noGrad = no_grad();
             var device = model.Device;
             var candidateChunk = Math.Max(1, Math.Min(candidates.Count, maxRows));
             var sourceChunk = Math.Max(1, maxRows / candidateChunk);
@@ -109,11 +99,7 @@ public static class SequenceScorer
                         }
                 }
             }
-        }
-        finally
-        {
-            model.train(wasTraining);
-        }
-        return result;
+            return result;
+        });
     }
 }

@@ -30,9 +30,7 @@ public sealed class TemperatureSampler
     {
         this.model = model ?? throw new ArgumentNullException(nameof(model));
         this.tokenizer = tokenizer ?? throw new ArgumentNullException(nameof(tokenizer));
-        this.trie = trie ?? PrefixTrie.FromTokenizer(tokenizer);
-        if (this.trie.SequenceLength != tokenizer.Levels)
-            throw new ArgumentException($"Trie sequences have length {this.trie.SequenceLength}; the tokenizer has {tokenizer.Levels} levels.");
+        this.trie = PrefixTrie.ForTokenizer(tokenizer, trie);
     }
 
     /// <summary>
@@ -47,24 +45,16 @@ public sealed class TemperatureSampler
         if (keys.Count != sources.Count) throw new ArgumentException($"{keys.Count} keys for {sources.Count} sources.", nameof(keys));
         if (!(o.Temperature > 0) || !double.IsFinite(o.Temperature)) throw new ArgumentOutOfRangeException(nameof(options), o.Temperature, "Temperature must be a positive number.");
         if (o.Items < 1 || o.RowsPerRound < 1 || o.MaxRounds < 1 || o.BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(options), "Items, RowsPerRound, MaxRounds and BatchSize must be ≥ 1.");
-        var results = new List<int[]>(sources.Count);
-        var module = model.Module;
-        var wasTraining = module.training;
-        module.eval();
-        try
+        return model.InEvalMode<IReadOnlyList<int[]>>(() =>
         {
-            using var noGrad = no_grad();
+            var results = new List<int[]>(sources.Count);
             for (var start = 0; start < sources.Count; start += o.BatchSize)
             {
                 var count = Math.Min(o.BatchSize, sources.Count - start);
                 results.AddRange(SampleBatch([.. sources.Skip(start).Take(count)], [.. keys.Skip(start).Take(count)], o));
             }
-        }
-        finally
-        {
-            module.train(wasTraining);
-        }
-        return results;
+            return results;
+        });
     }
 
     List<int[]> SampleBatch(List<int[]> sources, List<long> keys, SamplingOptions o)

@@ -29,6 +29,24 @@ public class DecoderOnlyModelTests
     }
 
     [Fact]
+    public void Decoding_runs_in_eval_mode_without_gradients_and_gives_back_the_mode_the_model_was_in_even_on_error()
+    {
+        var (model, _, _) = Setup();
+        using var _ = model;
+        IGenerativeRetriever retriever = model;
+        model.train();
+        var inside = retriever.InEvalMode(() => (model.training, is_grad_enabled()));
+        Assert.Equal((false, false), inside);
+        Assert.True(model.training);
+        Assert.True(is_grad_enabled());
+        Assert.Throws<InvalidOperationException>(() => retriever.InEvalMode<int>(() => throw new InvalidOperationException("boom")));
+        Assert.True(model.training);
+        model.eval();
+        retriever.InEvalMode(() => 0);
+        Assert.False(model.training);
+    }
+
+    [Fact]
     public void Forward_gives_next_token_logits_at_every_position()
     {
         var (model, tokenizer, _) = Setup();
