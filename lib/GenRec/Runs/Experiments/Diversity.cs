@@ -107,12 +107,5 @@ public static class Diversity
 
     /// <summary>Runs (or reuses) the pipeline of <paramref name="options"/>, measures its tiger/ model and writes experiments/diversity.json.</summary>
     public static DiversityResult Run(PipelineOptions options, DiversityConfig? config = null, IProgress<PipelineProgress>? progress = null, Action<string>? log = null)
-    {
-        var main = Pipeline.Run(options, progress);
-        var dataset = DatasetLoading.Load(options.Dataset, options.DataDir, options.CacheDir);
-        var result = Measure(Path.Combine(main.RunDirectory, RunFolder.TigerDir), dataset, config, options.Device, log);
-        ExperimentFiles.Save(main.RunDirectory, Name, result);
-        RunReport.Write(main.RunDirectory, dataset);
-        return result;
-    }
+        => TrainedTiger.MeasurePipelineRun(options, Name, progress, (tigerDirectory, dataset) => Measure(tigerDirectory, dataset, config, options.Device, log));
 }

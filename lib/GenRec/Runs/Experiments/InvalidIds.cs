@@ -80,12 +80,5 @@ public static class InvalidIds
     /// </summary>
     public static InvalidIdsResult Run(PipelineOptions options, InvalidIdsConfig? config = null, IProgress<PipelineProgress>? progress = null,
         Action<string>? log = null)
-    {
-        var main = Pipeline.Run(options, progress);
-        var dataset = DatasetLoading.Load(options.Dataset, options.DataDir, options.CacheDir);
-        var result = Measure(Path.Combine(main.RunDirectory, RunFolder.TigerDir), dataset, config, options.Device, log);
-        ExperimentFiles.Save(main.RunDirectory, Name, result);
-        RunReport.Write(main.RunDirectory, dataset);
-        return result;
-    }
+        => TrainedTiger.MeasurePipelineRun(options, Name, progress, (tigerDirectory, dataset) => Measure(tigerDirectory, dataset, config, options.Device, log));
 }

@@ -54,6 +54,23 @@ public sealed class TrainedTiger : IDisposable
     public List<int[]> Sources(IEnumerable<TigerExample> examples) =>
         [.. examples.Select(e => Model.EncodeSource(Data.Tokenizer, e.History, Config.Trainer.MaxHistoryItems, Config.Trainer.UseUserToken ? e.UserId : null))];
 
+    /// <summary>
+    /// What an experiment on the run's own model does around its measurement: runs (or reuses) the pipeline of
+    /// <paramref name="options"/>, calls <paramref name="measure"/> with its tiger/ folder and dataset, writes the
+    /// result as experiments/<paramref name="name"/>.json and rewrites report.html to show it.
+    /// </summary>
+    public static T MeasurePipelineRun<T>(PipelineOptions options, string name, IProgress<PipelineProgress>? progress, Func<string, AmazonDataset, T> measure)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(measure);
+        var main = Pipeline.Run(options, progress);
+        var dataset = DatasetLoading.Load(options.Dataset, options.DataDir, options.CacheDir);
+        var result = measure(Path.Combine(main.RunDirectory, RunFolder.TigerDir), dataset);
+        ExperimentFiles.Save(main.RunDirectory, name, result);
+        RunReport.Write(main.RunDirectory, dataset);
+        return result;
+    }
+
     public void Dispose() => Model.Dispose();
 }
 
