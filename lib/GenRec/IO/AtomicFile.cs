@@ -91,6 +91,34 @@ public static class AtomicFile
         });
     }
 
+    /// <summary>
+    /// Deletes the temporaries that writers killed before their rename (SIGKILL, power loss) left in
+    /// <paramref name="directory"/> and below — files named like <c>target.&lt;32 hex digits&gt;.tmp</c>, nothing else —
+    /// and returns how many. Call it only where no other process can be writing, e.g. when a stage of a run
+    /// folder (written by one process at a time) restarts; a live writer's temporary would vanish under it.
+    /// </summary>
+    public static int RemoveLeftovers(string directory)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        if (!Directory.Exists(directory)) return 0;
+        var removed = 0;
+        foreach (var file in Directory.EnumerateFiles(directory, "*.tmp", SearchOption.AllDirectories))
+        {
+            if (!IsTemporaryName(Path.GetFileName(file))) continue;
+            File.Delete(file);
+            removed++;
+        }
+        return removed;
+    }
+
+    // "<target>.<Guid "N">.tmp", as Prepare names them.
+    static bool IsTemporaryName(string name)
+    {
+        const int hexDigits = 32;
+        var stem = name[..^".tmp".Length];
+        return stem.Length > hexDigits + 1 && stem[^(hexDigits + 1)] == '.' && stem[^hexDigits..].All(char.IsAsciiHexDigitLower);
+    }
+
     // The temporary name is unique per call, so two writers of the same target never share one.
     static (string Full, string Temporary) Prepare(string path)
     {

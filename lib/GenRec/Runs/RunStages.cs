@@ -102,11 +102,16 @@ public static class RunStages
 
     static bool IsMarker(string name) => name == MarkerFile || name.EndsWith(".stage.json", StringComparison.Ordinal);
 
-    /// <summary>Removes a stale marker before a stage (re)starts, so a crash mid-stage never looks finished.</summary>
+    /// <summary>
+    /// Removes a stale marker before a stage (re)starts, so a crash mid-stage never looks finished, and the
+    /// temporaries a killed writer left in the stage folder (<see cref="AtomicFile.RemoveLeftovers"/>: a run folder
+    /// has one writer at a time, so none of them is live).
+    /// </summary>
     public static void Invalidate(string stageDir, string markerFile = MarkerFile)
     {
         var marker = Path.Combine(stageDir, markerFile);
         if (File.Exists(marker)) File.Delete(marker);
+        AtomicFile.RemoveLeftovers(stageDir);
     }
 
     /// <summary>

@@ -17,6 +17,25 @@ public class AtomicFileTests
     }
 
     [Fact]
+    public void Leftover_temporaries_of_killed_writers_are_removed_and_nothing_else()
+    {
+        using var temp = new TempDirectory();
+        const string guid = "0123456789abcdef0123456789abcdef";   // a Guid in "N" form, as AtomicFile names temporaries
+        var leftovers = new[] { temp.Write($"best.pt.{guid}.tmp", "half"), temp.Write(Path.Combine("checkpoints", $"last.pt.{guid}.tmp"), "half") };
+        var kept = new[]
+        {
+            temp.Write("best.pt", "whole"),
+            temp.Write("notes.tmp", "a user's file"),                         // no 32-hex stem
+            temp.Write($"x.{guid.ToUpperInvariant()}.tmp", "not our casing"),  // Guid "N" is lower case
+            temp.Write($"{guid}.tmp", "no target name"),
+        };
+        Assert.Equal(2, AtomicFile.RemoveLeftovers(temp.Path));
+        Assert.All(leftovers, f => Assert.False(File.Exists(f)));
+        Assert.All(kept, f => Assert.True(File.Exists(f)));
+        Assert.Equal(0, AtomicFile.RemoveLeftovers(temp.Combine("missing")));
+    }
+
+    [Fact]
     public void A_writer_that_throws_keeps_the_old_file_and_removes_its_temporary()
     {
         using var temp = new TempDirectory();
