@@ -160,7 +160,8 @@ public sealed class DecoderOnlyModel : nn.Module<Tensor, Tensor>, IGenerativeRet
             var position = historyLength + generated;                                            // column of the new token
             var historyBias = model.relativeBias.ForQuery(position, 0, historyLength)            // (1, H, 1, S)
                 .Plus(paddingBias);                                                              // (B, H, 1, S)
-            var ownBias = model.relativeBias.ForQuery(position, historyLength, generated + 1);   // (1, H, 1, t)
+            var t = generated + 1;                                                               // tokens of each beam's own cache after this one
+            var ownBias = model.relativeBias.ForQuery(position, historyLength, t);               // (1, H, 1, t)
             var x = model.shared.forward(tensor(nextTokens, [rows, 1], device: device));         // (N, 1, D)
             for (var l = 0; l < model.layers.Count; l++)
             {
@@ -178,7 +179,6 @@ public sealed class DecoderOnlyModel : nn.Module<Tensor, Tensor>, IGenerativeRet
                 // ((B, W, H, 1, dk) × (B, 1, H, dk, S)) makes matmul expand — copy — the cache W times per layer.
                 var heads = attention.NumHeads;
                 var headDim = attention.HeadDim;
-                var t = generated + 1;
                 var beamQueries = query.view(sources, width, heads, headDim).transpose(1, 2);    // (B, H, W, dk)
                 var historyScores = beamQueries.matmul(historyKeys[l].transpose(-1, -2))          // (B, H, W, S)
                     .Plus(historyBias);
