@@ -74,9 +74,12 @@ public sealed class ConstrainedBeamSearch
         if (o.BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(options), o.BatchSize, "BatchSize must be ≥ 1.");
         return model.InEvalMode(() =>
         {
-            var results = new List<UserRecommendations>(sources.Count);
-            for (var start = 0; start < sources.Count; start += o.BatchSize)
-                results.AddRange(SearchBatch(sources.Skip(start).Take(o.BatchSize).ToList(), o));
+            var results = new UserRecommendations[sources.Count];
+            foreach (var batch in TigerBatching.ByLength(sources, o.BatchSize))            // similar lengths: little padding
+            {
+                var found = SearchBatch([.. batch.Select(i => sources[i])], o);
+                for (var j = 0; j < batch.Length; j++) results[batch[j]] = found[j];       // back in input order
+            }
             return new BeamSearchResult(results);
         });
     }

@@ -127,21 +127,31 @@ public sealed class DecoderOnlyModel : nn.Module<Tensor, Tensor>, IGenerativeRet
             var bias = model.relativeBias.forward(historyLength, historyLength)
                 .Plus(AttentionMasks.Causal(historyLength, model.Device)).Plus(padding);          // (B, H, S, S)
             var x = model.shared.forward(tokens);                                                // (B, S, D)
-            foreach (var layer in model.layers)
+            for (var l = 0; l < model.layers.Count; l++)
             {
+                var layer = model.layers[l];
                 var attention = layer.SelfAttention;
                 var h = layer.Norms.Attention.forward(x);                                        // (B, S, D)
-                var queries = attention.ProjectQueries(h);                                       // (B, H, S, dk)
                 var (keys, values) = attention.ProjectKeysValues(h);                              // (B, H, S, dk)
                 // owned by the session until Dispose; contiguous once here so no later step copies them
                 historyKeys.Add(keys.contiguous().DetachFromDisposeScope());
                 historyValues.Add(values.contiguous().DetachFromDisposeScope());
-                var weights = queries.matmul(keys.transpose(-1, -2)).Plus(bias).softmax(-1);     // (B, H, S, S), unscaled (T5)
-                x = x.Plus(attention.ProjectOutput(Merge(weights.matmul(values))));               // (B, S, D)
-                x = x.Plus(layer.FeedForward.forward(layer.Norms.FeedForward.forward(x)));       // (B, S, D)
+                var rows = bias;                                                                 // (B, H, S, S)
+                if (l == model.layers.Count - 1)
+                {
+                    // Only the last position's output is read (its next-token logits), and the cache needs this
+                    // layer's keys and values only: its queries, attention rows and feed-forward run for one position.
+                    h = h.narrow(1, historyLength - 1, 1);                                       // (B, 1, D)
+                    x = x.narrow(1, historyLength - 1, 1);                                       // (B, 1, D)
+                    rows = bias.narrow(2, historyLength - 1, 1);                                 // (B, H, 1, S)
+                }
+                var queries = attention.ProjectQueries(h);                                       // (B, H, S or 1, dk)
+                var weights = queries.matmul(keys.transpose(-1, -2)).Plus(rows).softmax(-1);     // (B, H, S or 1, S), unscaled (T5)
+                x = x.Plus(attention.ProjectOutput(Merge(weights.matmul(values))));               // (B, S or 1, D)
+                x = x.Plus(layer.FeedForward.forward(layer.Norms.FeedForward.forward(x)));       // (B, S or 1, D)
             }
             paddingBias = padding.DetachFromDisposeScope();                                      // (B, 1, 1, S)
-            var last = model.finalNorm.forward(x.select(1, historyLength - 1));                 // (B, D)
+            var last = model.finalNorm.forward(x.select(1, x.shape[1] - 1));                    // (B, D)
             return model.Project(last).MoveToOuterDisposeScope();                                // (B, V)
         }
 

@@ -52,6 +52,21 @@ public static class TigerBatching
                 tensor(mask, [sources.Count, length], device: device));    // (B, S)
     }
 
+    /// <summary>
+    /// Batches of source indices, shortest sources first (ties in input order). A batch is padded to its longest
+    /// source, so batches in input order carry mostly padding: on Beauty histories are 4–80 tokens, and almost
+    /// every random batch of 256 holds an 80-token one. Grouping similar lengths keeps per-source results the
+    /// same (padding is never attended to) and removes that work.
+    /// </summary>
+    public static IEnumerable<int[]> ByLength(IReadOnlyList<int[]> sources, int batchSize)
+    {
+        ArgumentNullException.ThrowIfNull(sources);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        var order = Enumerable.Range(0, sources.Count).OrderBy(i => sources[i].Length).ToArray();   // OrderBy is stable
+        for (var start = 0; start < order.Length; start += batchSize)
+            yield return order[start..Math.Min(order.Length, start + batchSize)];
+    }
+
     /// <summary>Decoder input (N, L) = [BOS, t_0, …, t_{L−2}] for targets of equal length L.</summary>
     public static Tensor DecoderInput(IReadOnlyList<int[]> targets, Device device)
     {

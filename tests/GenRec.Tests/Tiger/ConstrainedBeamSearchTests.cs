@@ -114,6 +114,15 @@ public class ConstrainedBeamSearchTests
     }
 
     [Fact]
+    public void Batches_group_sources_by_length_shortest_first_ties_in_input_order()
+    {
+        int[][] sources = [[1, 2, 3], [4], [5, 6], [7], [8, 9, 10]];
+        var batches = TigerBatching.ByLength(sources, batchSize: 2).ToList();
+        Assert.Equal([[1, 3], [2, 0], [4]], batches);
+        Assert.Throws<ArgumentOutOfRangeException>(() => TigerBatching.ByLength(sources, 0).ToList());
+    }
+
+    [Fact]
     public void Results_do_not_depend_on_batching()
     {
         var (model, tokenizer, sources) = Setup();

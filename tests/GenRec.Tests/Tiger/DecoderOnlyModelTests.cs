@@ -149,6 +149,25 @@ public class DecoderOnlyModelTests
     }
 
     [Fact]
+    public void Beam_search_results_do_not_depend_on_batching_though_batches_are_grouped_by_length()
+    {
+        var (model, tokenizer, sources) = Setup(seed: 8);
+        using var _ = model;
+        Assert.True(sources.Select(s => s.Length).Distinct().Count() > 2, "histories of several lengths are needed");
+        var search = new ConstrainedBeamSearch(model, tokenizer);
+        var alone = search.Search(sources, new BeamSearchOptions(BeamWidth: 5, TopK: 5, BatchSize: 1));
+        foreach (var batchSize in new[] { 2, 64 })
+        {
+            var batched = search.Search(sources, new BeamSearchOptions(BeamWidth: 5, TopK: 5, BatchSize: batchSize));
+            for (var u = 0; u < sources.Count; u++)
+            {
+                Assert.Equal(alone.Users[u].ItemIds, batched.Users[u].ItemIds);
+                for (var i = 0; i < 5; i++) Assert.Equal(alone.Users[u].LogProbabilities[i], batched.Users[u].LogProbabilities[i], 1e-4);
+            }
+        }
+    }
+
+    [Fact]
     public void Same_seed_gives_the_same_weights_and_the_summary_counts_every_parameter()
     {
         var tokenizer = TinyTiger.Tokenizer();
