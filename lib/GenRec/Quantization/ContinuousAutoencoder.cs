@@ -1,6 +1,7 @@
 // The reconstruction lower bound for the quantizers: the RQ-VAE's encoder/decoder widths with nothing
 // between them (no quantization), trained on reconstruction alone with the same seeded split, batches
 // and optimizer options as the RQ-VAE trainer.
+using GenRec.Training;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -41,19 +42,12 @@ public sealed class ContinuousAutoencoder : nn.Module<Tensor, Tensor>
     /// <summary>Mean reconstruction loss per item of x in eval mode.</summary>
     public double ReconstructionLoss(Tensor x)
     {
-        bool wasTraining = training;
-        eval();
-        try
+        return EvalMode.Run(this, () =>
         {
-            using var _ = torch.no_grad();
             using var y = forward(x);
             using var loss = QuantizerMath.SquaredError(y, x, Config.Reduction);
             return loss.item<float>();
-        }
-        finally
-        {
-            if (wasTraining) train();
-        }
+        });
     }
 
     /// <summary>Trains on <paramref name="data"/> (N, InputDim) for the configured steps (warm-up is irrelevant here).</summary>

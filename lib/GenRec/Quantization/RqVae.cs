@@ -116,20 +116,7 @@ public sealed class RqVae : nn.Module<Tensor, RqVaeOutput>
         quantizer.InitializeFromData(latent);
     }
 
-    private T InEval<T>(Func<T> body)
-    {
-        bool wasTraining = training;
-        eval();
-        try
-        {
-            using var _ = torch.no_grad();
-            return body();
-        }
-        finally
-        {
-            if (wasTraining) train();
-        }
-    }
+    private T InEval<T>(Func<T> body) => EvalMode.Run(this, body);
 
     private static Tensor Batched(Tensor x, int batchSize, Func<Tensor, Tensor> f)
     {

@@ -3,6 +3,7 @@
 // reconstruction + codebook + β·commitment. Metrics every N steps; on NaN / exploding loss the model is put
 // back to its last good parameters and a TrainingDivergedException is thrown.
 using System.Diagnostics;
+using GenRec.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -117,11 +118,8 @@ public sealed class RqVaeTrainer(RqVaeTrainingConfig config)
     /// <summary>Item-weighted mean losses of <paramref name="x"/> in eval mode.</summary>
     public static (double Recon, double Codebook, double Commitment, double Total) Losses(RqVae model, Tensor x, int batchSize = 4096)
     {
-        bool wasTraining = model.training;
-        model.eval();
-        try
+        return EvalMode.Run(model, () =>
         {
-            using var _ = torch.no_grad();
             double r = 0, cb = 0, cm = 0, t = 0;
             long n = x.shape[0];
             for (long start = 0; start < n; start += batchSize)
@@ -135,11 +133,7 @@ public sealed class RqVaeTrainer(RqVaeTrainingConfig config)
                 t += output.Losses.Total.item<float>() * len;
             }
             return (r / n, cb / n, cm / n, t / n);
-        }
-        finally
-        {
-            if (wasTraining) model.train();
-        }
+        });
     }
 
     /// <summary>An in-memory copy of a module's state (parameters and buffers), refreshed in place.</summary>

@@ -1,6 +1,7 @@
 // TIGER's semantic IDs: the L codes of every item plus one extra "de-duplication" position (§3.1 of the
 // paper): items sharing a full tuple get 0, 1, 2, … in item-id order, items with a tuple of their own
 // get 0, so every item's (L + 1)-token ID is distinct.
+using GenRec.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -70,19 +71,11 @@ public sealed class SemanticIds
     /// <summary>Encodes with any quantizer in eval mode (e.g. residual k-means on raw embeddings).</summary>
     public static SemanticIds FromQuantizer(IQuantizer quantizer, Tensor vectors, int[] itemIds)
     {
-        var module = (nn.Module)quantizer;
-        bool wasTraining = module.training;
-        module.eval();
-        try
+        return EvalMode.Run((nn.Module)quantizer, () =>
         {
-            using var _ = torch.no_grad();
             using var output = quantizer.forward(vectors);
             return FromCodes(itemIds, ToArray(output.Codes), quantizer.CodebookSize);
-        }
-        finally
-        {
-            if (wasTraining) module.train();
-        }
+        });
     }
 
     /// <summary>(N, L) int64 tensor → int[N, L].</summary>

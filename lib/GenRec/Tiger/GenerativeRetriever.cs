@@ -8,6 +8,7 @@
 // per source; every later call gives one row per beam, where row r extends row parents[r] of the previous call
 // by token tokens[r]. Models keep whatever per-row state they need (a key/value cache, or the prefixes to
 // re-run) and reorder it by `parents`, so beam search never has to know how a model remembers.
+using GenRec.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -72,18 +73,6 @@ public static class GenerativeRetrieverDecoding
     public static T InEvalMode<T>(this IGenerativeRetriever model, Func<T> decode)
     {
         ArgumentNullException.ThrowIfNull(model);
-        ArgumentNullException.ThrowIfNull(decode);
-        var module = model.Module;
-        var wasTraining = module.training;
-        module.eval();
-        try
-        {
-            using var noGrad = torch.no_grad();
-            return decode();
-        }
-        finally
-        {
-            module.train(wasTraining);
-        }
+        return EvalMode.Run(model.Module, decode);
     }
 }
