@@ -111,20 +111,16 @@ public static class TigerEvaluation
             progress?.Invoke(phase);
             var search = new ConstrainedBeamSearch(model, data.Tokenizer);
             var options = new BeamSearchOptions(BeamWidth: beam, TopK: 10, Constrained: true, BatchSize: config.Fit.EvalBatchSize);
+            var sources = examples.Select(e => model.EncodeSource(data.Tokenizer, e.History, config.Trainer.MaxHistoryItems,
+                config.Trainer.UseUserToken ? e.UserId : null)).ToList();
+            // one call: the search batches users of similar history length together (see Search)
+            var beams = search.Search(sources, options, done => progress?.Invoke(phase with { Done = done }));
             var evaluator = new Evaluator();
             var predictions = new List<(int, IReadOnlyList<int>)>(examples.Count);
-            for (var start = 0; start < examples.Count; start += options.BatchSize)
+            for (var i = 0; i < examples.Count; i++)
             {
-                var chunk = examples.Skip(start).Take(options.BatchSize).ToList();
-                var sources = chunk.Select(e => model.EncodeSource(data.Tokenizer, e.History, config.Trainer.MaxHistoryItems,
-                    config.Trainer.UseUserToken ? e.UserId : null)).ToList();
-                var beams = search.Search(sources, options);
-                for (var i = 0; i < chunk.Count; i++)
-                {
-                    evaluator.Add(chunk[i].UserId, beams.Users[i].ItemIds, chunk[i].Target);
-                    predictions.Add((chunk[i].UserId, beams.Users[i].ItemIds));
-                }
-                progress?.Invoke(phase with { Done = start + chunk.Count });
+                evaluator.Add(examples[i].UserId, beams.Users[i].ItemIds, examples[i].Target);
+                predictions.Add((examples[i].UserId, beams.Users[i].ItemIds));
             }
             PredictionsTsv.Write(Path.Combine(runDirectory, PredictionsFile(name)), predictions);
             return SplitMetrics.From(evaluator.Result());

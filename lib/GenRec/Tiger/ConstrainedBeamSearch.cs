@@ -7,9 +7,9 @@
 //      per user, each continuing the row of the beam it extends (Next: the model reorders its own state —
 //      the decoder-only model's key/value cache, the encoder-decoder's prefixes);
 //   2. log-probabilities are normalised over the FULL vocabulary (log_softmax), then — constrained mode —
-//      every token the trie does not allow after the beam's prefix is set to −∞. Scores are therefore true
+//      only the tokens the trie allows after the beam's prefix are candidates. Scores are therefore true
 //      model log-probabilities log p(ID | history), not renormalised over allowed tokens, and match
-//      SequenceScorer's teacher-forced scores; masking only removes candidates;
+//      SequenceScorer's teacher-forced scores; the constraint only removes candidates;
 //   3. each user keeps the W best (beam, token) extensions.
 // Ordering and ties: candidates are ordered by total log-probability (double sum of float32 step scores),
 // descending; equal scores are ordered by their token sequence, lexicographically ascending. This rule is
@@ -64,8 +64,14 @@ public sealed class ConstrainedBeamSearch
         this.trie = PrefixTrie.ForTokenizer(tokenizer, trie);
     }
 
-    /// <summary>Searches for every source (token arrays from the model's <see cref="IGenerativeRetriever.EncodeSource"/>).</summary>
-    public BeamSearchResult Search(IReadOnlyList<int[]> sources, BeamSearchOptions? options = null)
+    /// <summary>
+    /// Searches for every source (token arrays from the model's <see cref="IGenerativeRetriever.EncodeSource"/>).
+    /// Pass ALL sources at once: batches are formed here from sources of similar length, which a caller that
+    /// cuts its own chunks in input order would defeat (every random chunk of 256 Beauty histories is padded to
+    /// the longest, ~80 tokens, against ~30 on average). <paramref name="progress"/> receives the number of
+    /// sources done after each batch.
+    /// </summary>
+    public BeamSearchResult Search(IReadOnlyList<int[]> sources, BeamSearchOptions? options = null, Action<int>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(sources);
         var o = options ?? new BeamSearchOptions();
@@ -75,10 +81,12 @@ public sealed class ConstrainedBeamSearch
         return model.InEvalMode(() =>
         {
             var results = new UserRecommendations[sources.Count];
+            var done = 0;
             foreach (var batch in TigerBatching.ByLength(sources, o.BatchSize))            // similar lengths: little padding
             {
                 var found = SearchBatch([.. batch.Select(i => sources[i])], o);
                 for (var j = 0; j < batch.Length; j++) results[batch[j]] = found[j];       // back in input order
+                progress?.Invoke(done += batch.Length);
             }
             return new BeamSearchResult(results);
         });
@@ -116,8 +124,10 @@ public sealed class ConstrainedBeamSearch
                 {
                     var parent = beams[b][w];
                     var row = host.AsSpan(parent.Row * columns, columns);
-                    if (o.Constrained) trie.MaskDisallowed(row, parent.Node, firstToken);
-                    foreach (var j in BestColumns(row, width))
+                    // constrained: only the trie's children of the prefix are candidates (after level 0 a few
+                    // dozen of 256), the same set masking every other column to −∞ would leave
+                    var best = o.Constrained ? BestColumns(row, width, trie.ChildTokens(parent.Node), firstToken) : BestColumns(row, width);
+                    foreach (var j in best)
                         candidates.Add((parent.Score + row[j], parent, firstToken + j));
                 }
                 candidates.Sort(CompareCandidates);
@@ -180,17 +190,29 @@ public sealed class ConstrainedBeamSearch
     static List<int> BestColumns(ReadOnlySpan<float> row, int count)
     {
         var best = new List<int>(count + 1);
-        for (var j = 0; j < row.Length; j++)
-        {
-            var value = row[j];
-            if (float.IsNaN(value)) throw new InvalidOperationException("The model produced NaN log-probabilities.");
-            if (float.IsNegativeInfinity(value)) continue;
-            if (best.Count == count && value <= row[best[^1]]) continue;  // ties keep the lower index already there
-            var at = best.Count;
-            while (at > 0 && row[best[at - 1]] < value) at--;          // after equal values: lower index first
-            best.Insert(at, j);
-            if (best.Count > count) best.RemoveAt(best.Count - 1);
-        }
+        for (var j = 0; j < row.Length; j++) Offer(best, row, j, count);
         return best;
+    }
+
+    // The same over the columns of `allowedTokens` only (sorted ascending; column = token − tokenOffset).
+    static List<int> BestColumns(ReadOnlySpan<float> row, int count, ReadOnlySpan<int> allowedTokens, int tokenOffset)
+    {
+        var best = new List<int>(count + 1);
+        foreach (var token in allowedTokens) Offer(best, row, token - tokenOffset, count);
+        return best;
+    }
+
+    // Inserts column j into `best` (kept sorted as above, at most `count` long) if its value earns a place.
+    // Columns must be offered in ascending order for ties to keep the lower index first.
+    static void Offer(List<int> best, ReadOnlySpan<float> row, int j, int count)
+    {
+        var value = row[j];
+        if (float.IsNaN(value)) throw new InvalidOperationException("The model produced NaN log-probabilities.");
+        if (float.IsNegativeInfinity(value)) return;
+        if (best.Count == count && value <= row[best[^1]]) return;  // ties keep the lower index already there
+        var at = best.Count;
+        while (at > 0 && row[best[at - 1]] < value) at--;          // after equal values: lower index first
+        best.Insert(at, j);
+        if (best.Count > count) best.RemoveAt(best.Count - 1);
     }
 }

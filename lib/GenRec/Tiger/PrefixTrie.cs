@@ -113,21 +113,4 @@ public sealed class PrefixTrie
 
     /// <summary>True when <paramref name="sequence"/> is one of the sequences.</summary>
     public bool Contains(ReadOnlySpan<int> sequence) => sequence.Length == SequenceLength && Find(sequence) >= 0;
-
-    /// <summary>
-    /// Masks scores in place: entry j of <paramref name="scores"/> stands for token <paramref name="tokenOffset"/> + j;
-    /// every token not allowed after <paramref name="node"/> is set to −∞ (allowed ones are left unchanged).
-    /// </summary>
-    public void MaskDisallowed(Span<float> scores, int node, int tokenOffset)
-    {
-        var allowed = childTokens[node];
-        var next = 0;   // allowed tokens are sorted: walk them alongside the scores
-        for (var j = 0; j < scores.Length; j++)
-        {
-            var token = tokenOffset + j;
-            while (next < allowed.Length && allowed[next] < token) next++;
-            if (next < allowed.Length && allowed[next] == token) continue;
-            scores[j] = float.NegativeInfinity;
-        }
-    }
 }

@@ -136,4 +136,14 @@ public class ConstrainedBeamSearchTests
             for (var i = 0; i < 5; i++) Assert.Equal(one.Users[u].LogProbabilities[i], all.Users[u].LogProbabilities[i], 1e-4);
         }
     }
+
+    [Fact]
+    public void Progress_counts_the_sources_done_after_each_batch()
+    {
+        var (model, tokenizer, sources) = Setup();
+        using var _ = model;
+        var reported = new List<int>();
+        new ConstrainedBeamSearch(model, tokenizer).Search(sources, new BeamSearchOptions(BeamWidth: 5, TopK: 5, BatchSize: 4), reported.Add);
+        Assert.Equal([4, 6], reported);   // 6 sources in batches of 4
+    }
 }

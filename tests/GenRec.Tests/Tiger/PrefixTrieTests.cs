@@ -25,14 +25,12 @@ public class PrefixTrieTests
     }
 
     [Fact]
-    public void Masking_sets_exactly_the_disallowed_scores_to_minus_infinity()
+    public void Child_tokens_are_the_allowed_continuations_in_ascending_order()
     {
+        // beam search walks them in this order so that equal scores keep the lower token first
         var trie = new PrefixTrie(Sequences);
-        var node = trie.Find([3]);
-        // scores for tokens 6..9: allowed after [3] are 7 and 8
-        float[] scores = [0.1f, 0.2f, 0.3f, 0.4f];
-        trie.MaskDisallowed(scores, node, tokenOffset: 6);
-        Assert.Equal([float.NegativeInfinity, 0.2f, 0.3f, float.NegativeInfinity], scores);
+        Assert.Equal([7, 8], trie.ChildTokens(trie.Find([3])).ToArray());
+        Assert.Equal([10], trie.ChildTokens(trie.Find([4, 7])).ToArray());
     }
 
     [Fact]
