@@ -41,7 +41,6 @@ public static class SasRecCommand
                 if (threadCount < 0) throw new ArgumentException($"--threads {threadCount}: expected 0 (default) or a positive count.");
                 torch.set_num_threads(threadCount);
             }
-            CpuAllocatorTuning.KeepFreedMemory();   // reuse freed blocks instead of page-faulting them in again
             var data = DatasetLoading.Load(parse.GetValue(dataset)!, parse.GetValue(dataDir), parse.GetValue(cacheDir));
             var result = SasRecRun.Run(data, new SasRecRunConfig(Trainer: trainer, Device: parse.GetValue(device)!),
                 parse.GetValue(seed), parse.GetValue(output)!, console.WriteLine);
