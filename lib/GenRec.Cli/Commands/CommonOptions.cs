@@ -53,8 +53,11 @@ public sealed class TuningOptions
     public required Option<double?> Dropout { get; init; }
     public required Option<string?> Schedule { get; init; }
     public required Option<string?> UserToken { get; init; }
+    public required Option<int?> Layers { get; init; }
+    public required Option<int?> FeedForward { get; init; }
+    public required Option<double?> WeightDecay { get; init; }
 
-    public IEnumerable<Option> All => [LearningRate, BatchSize, Dropout, Schedule, UserToken];
+    public IEnumerable<Option> All => [LearningRate, BatchSize, Dropout, Schedule, UserToken, Layers, FeedForward, WeightDecay];
 
     public static TuningOptions Create()
     {
@@ -69,6 +72,9 @@ public sealed class TuningOptions
             Dropout = new Option<double?>("--dropout") { Description = "Dropout rate instead of the preset's." },
             Schedule = schedule,
             UserToken = userToken,
+            Layers = new Option<int?>("--layers") { Description = "Transformer layers instead of the preset's (decoder-only: the causal stack; encoder-decoder: each stack)." },
+            FeedForward = new Option<int?>("--d-ff") { Description = "Feed-forward hidden width instead of the preset's." },
+            WeightDecay = new Option<double?>("--weight-decay") { Description = "AdamW weight decay instead of the preset's." },
         };
     }
 
@@ -77,5 +83,8 @@ public sealed class TuningOptions
         BatchSize: parse.GetValue(BatchSize),
         Dropout: parse.GetValue(Dropout),
         Schedule: parse.GetValue(Schedule),
-        UserToken: parse.GetValue(UserToken) is { } u ? u == "on" : null);
+        UserToken: parse.GetValue(UserToken) is { } u ? u == "on" : null,
+        Layers: parse.GetValue(Layers),
+        FeedForward: parse.GetValue(FeedForward),
+        WeightDecay: parse.GetValue(WeightDecay));
 }

@@ -74,6 +74,18 @@ public sealed record TigerPreset(
             if (p is < 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(overrides), p, "Dropout must be in [0, 1).");
             preset = preset with { EncoderDecoder = preset.EncoderDecoder is { } e ? e with { Dropout = p } : null, DecoderOnly = preset.DecoderOnly is { } d ? d with { Dropout = p } : null };
         }
+        if (overrides.Layers is int layers)
+            preset = layers >= 1
+                ? preset with { EncoderDecoder = preset.EncoderDecoder is { } e ? e with { EncoderLayers = layers, DecoderLayers = layers } : null, DecoderOnly = preset.DecoderOnly is { } d ? d with { Layers = layers } : null }
+                : throw new ArgumentOutOfRangeException(nameof(overrides), layers, "Layers must be ≥ 1.");
+        if (overrides.FeedForward is int ff)
+            preset = ff >= 1
+                ? preset with { EncoderDecoder = preset.EncoderDecoder is { } e ? e with { DFf = ff } : null, DecoderOnly = preset.DecoderOnly is { } d ? d with { DFf = ff } : null }
+                : throw new ArgumentOutOfRangeException(nameof(overrides), ff, "The feed-forward width must be ≥ 1.");
+        if (overrides.WeightDecay is double wd)
+            preset = wd >= 0 && double.IsFinite(wd)
+                ? preset with { Trainer = preset.Trainer with { WeightDecay = wd } }
+                : throw new ArgumentOutOfRangeException(nameof(overrides), wd, "Weight decay must be a finite number ≥ 0.");
         if (overrides.Schedule is string schedule)
             preset = preset with { Trainer = preset.Trainer with { Schedule = schedule, ScheduleSteps = schedule == ScheduleShapes.Cosine ? preset.Fit.MaxSteps : 0 } };
         if (overrides.UserToken is bool user)
@@ -95,9 +107,14 @@ public sealed record TigerPreset(
     }
 }
 
-/// <summary>Settings that replace a preset's for one run (null: keep the preset's). The user token uses 2,000 buckets, as the paper.</summary>
+/// <summary>
+/// Settings that replace a preset's for one run (null: keep the preset's). The user token uses 2,000 buckets, as
+/// the paper. <paramref name="Layers"/> sets the decoder-only stack's depth, or both stacks of the encoder-decoder;
+/// <paramref name="FeedForward"/> is d_ff; <paramref name="WeightDecay"/> is AdamW's decoupled weight decay.
+/// </summary>
 public sealed record TigerPresetOverrides(
-    int? Steps = null, double? LearningRate = null, int? BatchSize = null, double? Dropout = null, string? Schedule = null, bool? UserToken = null);
+    int? Steps = null, double? LearningRate = null, int? BatchSize = null, double? Dropout = null, string? Schedule = null, bool? UserToken = null,
+    int? Layers = null, int? FeedForward = null, double? WeightDecay = null);
 
 /// <summary>The named presets.</summary>
 public static class TigerPresets

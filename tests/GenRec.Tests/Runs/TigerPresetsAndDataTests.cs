@@ -62,6 +62,28 @@ public sealed class TigerPresetsAndDataTests
     }
 
     [Fact]
+    public void Shape_overrides_resize_the_model_of_either_kind_and_refuse_impossible_sizes()
+    {
+        var overrides = new TigerPresetOverrides(Layers: 4, FeedForward: 1024, WeightDecay: 0.1);
+        var decoderOnly = TigerPresets.Get("cpu", ModelKinds.DecoderOnly);
+        Assert.Equal(decoderOnly with
+        {
+            DecoderOnly = decoderOnly.DecoderOnly! with { Layers = 4, DFf = 1024 },
+            Trainer = decoderOnly.Trainer with { WeightDecay = 0.1 },
+        }, decoderOnly.With(overrides));
+        var encoderDecoder = TigerPresets.Get("cpu", ModelKinds.EncoderDecoder);
+        Assert.Equal(encoderDecoder with
+        {
+            EncoderDecoder = encoderDecoder.EncoderDecoder! with { EncoderLayers = 4, DecoderLayers = 4, DFf = 1024 },
+            Trainer = encoderDecoder.Trainer with { WeightDecay = 0.1 },
+        }, encoderDecoder.With(overrides));
+        Assert.Throws<ArgumentOutOfRangeException>(() => decoderOnly.With(new TigerPresetOverrides(Layers: 0)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => decoderOnly.With(new TigerPresetOverrides(FeedForward: 0)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => decoderOnly.With(new TigerPresetOverrides(WeightDecay: -0.1)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => decoderOnly.With(new TigerPresetOverrides(WeightDecay: double.NaN)));
+    }
+
+    [Fact]
     public void WithLearningRate_changes_only_the_peak_learning_rate_and_refuses_non_positive_values()
     {
         var preset = TigerPresets.Get("cpu");
