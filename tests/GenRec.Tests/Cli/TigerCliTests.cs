@@ -119,7 +119,7 @@ public sealed class TigerCliTests
         TinyTigerRun.WriteDataset(temp);
         var (code, _, error) = Run(TrainArgs(temp, TinyTigerRun.WriteSemanticIds(temp), preset: "gpu"));
         Assert.Equal(1, code);
-        Assert.Equal("error: Unknown preset \"gpu\": expected one of cpu, paper.", error.TrimEnd());
+        Assert.Equal("error: Unknown preset \"gpu\": expected one of cpu, cpu-large, paper.", error.TrimEnd());
     }
 
     [Fact]

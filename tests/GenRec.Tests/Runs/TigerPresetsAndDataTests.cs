@@ -22,6 +22,18 @@ public sealed class TigerPresetsAndDataTests
     }
 
     [Fact]
+    public void Cpu_large_is_the_cpu_decoder_only_preset_with_four_layers_of_the_papers_width()
+    {
+        var cpu = TigerPresets.Get("cpu");
+        var large = TigerPresets.Get("cpu-large");
+        Assert.Equal(ModelKinds.DecoderOnly, large.Model);
+        Assert.Equal(cpu with { Name = "cpu-large", DecoderOnly = cpu.DecoderOnly! with { Layers = 4, DFf = 1024 }, Cost = large.Cost }, large);
+        Assert.NotEqual(cpu.Cost, large.Cost);
+        Assert.Contains("has no encoder-decoder setting", Assert.Throws<ArgumentException>(() => TigerPresets.Get("cpu-large", ModelKinds.EncoderDecoder)).Message);
+        Assert.Equal(Path.Combine("runs", "beauty-cpu-large-seed0"), new PipelineOptions { Preset = "cpu-large" }.RunDirectory);
+    }
+
+    [Fact]
     public void Every_preset_resolves_to_a_valid_model_and_WithSteps_changes_only_the_steps_and_their_schedule()
     {
         var tokenizer = new SemanticIdTokenizer([null, [0, 1], [1, 0]], [2, 2]);

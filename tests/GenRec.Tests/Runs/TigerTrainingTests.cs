@@ -116,7 +116,7 @@ public sealed class TigerTrainingTests
         Assert.Contains("nope", missing.Message);
         Directory.CreateDirectory(temp.Combine("empty"));
         Assert.Throws<FileNotFoundException>(() => TigerTraining.Run(dataset, temp.Combine("empty"), TinyTigerRun.Preset(), 0, temp.Combine("run")));
-        Assert.Contains("cpu, paper", Assert.Throws<ArgumentException>(() => TigerPresets.Get("gpu")).Message);
+        Assert.Contains("cpu, cpu-large, paper", Assert.Throws<ArgumentException>(() => TigerPresets.Get("gpu")).Message);
     }
 
     [Fact]
