@@ -73,15 +73,15 @@ public sealed record TigerPreset(
         if (overrides.Dropout is double p)
         {
             if (p is < 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(overrides), p, "Dropout must be in [0, 1).");
-            preset = preset with { EncoderDecoder = preset.EncoderDecoder is { } e ? e with { Dropout = p } : null, DecoderOnly = preset.DecoderOnly is { } d ? d with { Dropout = p } : null };
+            preset = preset.WithModel(e => e with { Dropout = p }, d => d with { Dropout = p });
         }
         if (overrides.Layers is int layers)
             preset = layers >= 1
-                ? preset with { EncoderDecoder = preset.EncoderDecoder is { } e ? e with { EncoderLayers = layers, DecoderLayers = layers } : null, DecoderOnly = preset.DecoderOnly is { } d ? d with { Layers = layers } : null }
+                ? preset.WithModel(e => e with { EncoderLayers = layers, DecoderLayers = layers }, d => d with { Layers = layers })
                 : throw new ArgumentOutOfRangeException(nameof(overrides), layers, "Layers must be ≥ 1.");
         if (overrides.FeedForward is int ff)
             preset = ff >= 1
-                ? preset with { EncoderDecoder = preset.EncoderDecoder is { } e ? e with { DFf = ff } : null, DecoderOnly = preset.DecoderOnly is { } d ? d with { DFf = ff } : null }
+                ? preset.WithModel(e => e with { DFf = ff }, d => d with { DFf = ff })
                 : throw new ArgumentOutOfRangeException(nameof(overrides), ff, "The feed-forward width must be ≥ 1.");
         if (overrides.WeightDecay is double wd)
             preset = wd >= 0 && double.IsFinite(wd)
@@ -95,6 +95,10 @@ public sealed record TigerPreset(
         preset.Validate();
         return preset;
     }
+
+    /// <summary>The same preset with its model's config (whichever kind it carries) changed by the matching function.</summary>
+    TigerPreset WithModel(Func<TigerConfig, TigerConfig> encoderDecoder, Func<DecoderOnlyConfig, DecoderOnlyConfig> decoderOnly) =>
+        this with { EncoderDecoder = EncoderDecoder is { } e ? encoderDecoder(e) : null, DecoderOnly = DecoderOnly is { } d ? decoderOnly(d) : null };
 
     /// <summary>Throws unless exactly the config of <see cref="Model"/> is set and the beams can fill a top 10.</summary>
     public void Validate()
@@ -121,7 +125,7 @@ public sealed record TigerPresetOverrides(
 public static class TigerPresets
 {
     /// <summary>Names accepted by <see cref="Get"/>.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["cpu", "cpu-large", "paper"];
+    public static IReadOnlyList<string> Names => [.. All.Select(p => p.Name).Distinct()];
 
     /// <summary>The paper's stage-2 setting (GPU).</summary>
     public static TigerPreset Paper { get; } = new(
